@@ -1,0 +1,4 @@
+namespace Wmix.Wql;
+
+/// <summary>Names this assembly for reflection-based tooling.</summary>
+public static class WqlAssemblyMarker;
