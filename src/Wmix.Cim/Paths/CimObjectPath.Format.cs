@@ -233,15 +233,9 @@ public sealed partial class CimObjectPath
                 AppendReal(ref builder, d, canonical);
                 break;
             case float f:
-                if (canonical)
-                {
-                    // What the display text reads back as, so a float key equals its own round trip.
-                    AppendReal(ref builder, double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), canonical: true);
-                }
-                else
-                {
-                    builder.AppendFormatted(f, "R");
-                }
+                // Written as the double its shortest text reads back as, so formatting is stable across a round trip
+                // (float "R" would switch to exponent form sooner than double does).
+                AppendReal(ref builder, double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), canonical);
                 break;
             case long l:
                 builder.AppendFormatted(l, null);
@@ -281,7 +275,8 @@ public sealed partial class CimObjectPath
         }
         else
         {
-            builder.AppendFormatted(d, "R");
+            // -0 would read back as the integer 0, so it is written as 0 to keep formatting stable.
+            builder.AppendFormatted(d == 0 ? 0d : d, "R");
         }
     }
 
