@@ -173,28 +173,38 @@ public static class CimMofWriter
 
     private static string FlavorText(CimQualifier q)
     {
-        var parts = new List<string>(3);
-        if (q.PropagatesToInstance)
+        // Only what differs from the qualifier's standard flavor is written, so common qualifiers stay terse.
+        const CimFlavor Shown = CimFlavor.ToInstance | CimFlavor.ToSubclass | CimFlavor.DisableOverride | CimFlavor.Amended;
+        var standard = CimQualifier.DefaultFlavor(q.Name) & Shown;
+        var actual = q.Flavor & Shown;
+        if (standard == actual)
+        {
+            return "";
+        }
+        var parts = new List<string>(4);
+        if ((actual & CimFlavor.ToInstance) != 0)
         {
             parts.Add("ToInstance");
         }
-        if (!q.PropagatesToSubclass)
+        if ((actual & CimFlavor.ToSubclass) == 0)
         {
             parts.Add("Restricted");
         }
-        if (!q.IsOverridable)
+        else if ((standard & CimFlavor.ToSubclass) == 0)
+        {
+            parts.Add("ToSubclass");
+        }
+        if ((actual & CimFlavor.DisableOverride) != 0)
         {
             parts.Add("DisableOverride");
         }
-        if (q.IsAmended)
+        else if ((standard & CimFlavor.DisableOverride) != 0)
+        {
+            parts.Add("EnableOverride");
+        }
+        if ((actual & CimFlavor.Amended) != 0)
         {
             parts.Add("Amended");
-        }
-        // Key, Association and the like carry their usual flavors; only what differs from the MOF default
-        // (EnableOverride, ToSubclass) is written, so common qualifiers stay terse.
-        if (CimNames.AreEqual(q.Name, "key") || CimNames.AreEqual(q.Name, "association") || CimNames.AreEqual(q.Name, "indication"))
-        {
-            parts.Remove("DisableOverride");
         }
         return string.Join(" ", parts);
     }

@@ -166,7 +166,7 @@ public sealed class CimClassTests
     {
         var text = Base().GetObjectText();
         Assert.Equal(
-            "[Abstract : Restricted, Description(\"A base class\")]\n" +
+            "[Abstract, Description(\"A base class\")]\n" +
             "class CIM_Base\n{\n" +
             "\t[Key] string Name;\n" +
             "\tuint32 Size = 5;\n" +
