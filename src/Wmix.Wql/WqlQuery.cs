@@ -119,9 +119,16 @@ public sealed record WqlEventQuery : WqlQuery
             throw new ArgumentException("GROUP WITHIN … BY needs at least one property.", nameof(groupBy));
         }
         _groupBy = ValueList<WqlPropertyPath>.From(groupBy);
-        if (_groupBy is not null && _groupBy.Contains(null!))
+        foreach (var path in _groupBy ?? (IEnumerable<WqlPropertyPath>)[])
         {
-            throw new ArgumentException("The BY list contains null.", nameof(groupBy));
+            if (path is null)
+            {
+                throw new ArgumentException("The BY list contains null.", nameof(groupBy));
+            }
+            if (string.Equals(path.Parts[0], "HAVING", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException("A BY property cannot start with HAVING, which ends the BY list.", nameof(groupBy));
+            }
         }
         Within = within;
         Where = where;

@@ -129,6 +129,11 @@ internal sealed class WqlParserCore
                 }
                 while (true)
                 {
+                    if (IsKeyword(WqlKeyword.Having))
+                    {
+                        // HAVING always ends the BY list, so it cannot start a property path there.
+                        throw Error("Expected a property name in the BY list.");
+                    }
                     groupBy.Add(ParsePropertyPath("Expected a property name in the BY list."));
                     if (_lexer.Kind != TokenKind.Comma)
                     {
@@ -176,15 +181,17 @@ internal sealed class WqlParserCore
             throw Error($"{clause} needs a whole number of seconds.");
         }
         var seconds = _lexer.NumberAsDecimal();
-        const decimal MaxSeconds = long.MaxValue / TimeSpan.TicksPerSecond;
-        if (wholeSeconds ? seconds is <= 0 or > uint.MaxValue : seconds is <= 0 or > MaxSeconds)
+        if (seconds <= 0 || (wholeSeconds && seconds > uint.MaxValue))
         {
             throw Error($"{clause} needs a positive number of seconds" + (wholeSeconds ? " that fits in 32 bits." : "."));
         }
-        var ticks = decimal.Round(seconds * TimeSpan.TicksPerSecond, MidpointRounding.ToEven);
-        if (ticks < 1)
+        // Exact decimal arithmetic: the interval is kept to the tick (100 ns), so canonical text round-trips.
+        var ticks = seconds > long.MaxValue / TimeSpan.TicksPerSecond + 1
+            ? decimal.MaxValue
+            : decimal.Round(seconds * TimeSpan.TicksPerSecond, MidpointRounding.ToEven);
+        if (ticks is < 1 or > long.MaxValue)
         {
-            throw Error($"{clause} is shorter than the 100 ns resolution.");
+            throw Error(ticks < 1 ? $"{clause} is shorter than the 100 ns resolution." : $"{clause} is longer than TimeSpan allows.");
         }
         _lexer.Next();
         return TimeSpan.FromTicks((long)ticks);
