@@ -26,6 +26,10 @@ public abstract record WqlQuery
     }
 
     /// <summary>The canonical WQL form: upper-case keywords, single spaces, double-quoted strings, minimal parentheses.</summary>
+    /// <remarks>
+    /// Parsing the result gives an equal query. The canonical spacing can make it longer than the text it came from,
+    /// so a query close to <see cref="WqlParser.MaxQueryLength"/> may format past that limit.
+    /// </remarks>
     public string ToWql() => WqlFormatter.Format(this);
 
     /// <summary>Same as <see cref="ToWql"/>.</summary>
