@@ -1,4 +1,4 @@
-namespace Wmix.Cim;
+namespace Wmix.Scripting;
 
 /// <summary>
 /// The WMI scripting error codes (<c>WbemErrorEnum</c>) with Microsoft's names and HRESULT values.

@@ -1,4 +1,4 @@
-namespace Wmix.Cim;
+namespace Wmix.Scripting;
 
 /// <summary>
 /// The one exception every Wmix layer raises for a WBEM failure. <see cref="Exception.HResult"/> is the
