@@ -101,7 +101,7 @@ public sealed class WqlLikePattern : IEquatable<WqlLikePattern>
             var c = pattern[i];
             if (c == ']' && i > first)
             {
-                set = new Element(negated ? ElementKind.NotInSet : ElementKind.InSet) { Ranges = [.. ranges] };
+                set = Element.Set(negated, [.. ranges]);
                 return i;
             }
             if (i + 2 < pattern.Length && pattern[i + 1] == '-' && pattern[i + 2] != ']')
@@ -137,6 +137,11 @@ public sealed class WqlLikePattern : IEquatable<WqlLikePattern>
                 ref readonly var e = ref elements[p];
                 if (e.Kind == ElementKind.AnyRun)
                 {
+                    if (p == elements.Length - 1)
+                    {
+                        // A trailing % takes whatever is left.
+                        return true;
+                    }
                     starP = p++;
                     starT = t;
                     continue;
@@ -193,6 +198,32 @@ public sealed class WqlLikePattern : IEquatable<WqlLikePattern>
 
         public (char Low, char High)[]? Ranges { get; init; }
 
+        // Membership of the ASCII characters (case variants folded in), precomputed so most tests are one bit test.
+        private ulong AsciiLow { get; init; }
+
+        private ulong AsciiHigh { get; init; }
+
+        public static Element Set(bool negated, (char Low, char High)[] ranges)
+        {
+            var element = new Element(negated ? ElementKind.NotInSet : ElementKind.InSet) { Ranges = ranges };
+            ulong low = 0, high = 0;
+            for (var c = (char)0; c < 128; c++)
+            {
+                if (element.InSetSlow(c))
+                {
+                    if (c < 64)
+                    {
+                        low |= 1UL << c;
+                    }
+                    else
+                    {
+                        high |= 1UL << (c - 64);
+                    }
+                }
+            }
+            return element with { AsciiLow = low, AsciiHigh = high };
+        }
+
         public bool Matches(char c)
         {
             switch (Kind)
@@ -202,10 +233,14 @@ public sealed class WqlLikePattern : IEquatable<WqlLikePattern>
                 case ElementKind.AnyOne:
                     return true;
                 default:
-                    var inSet = InRanges(c) || InRanges(char.ToUpperInvariant(c)) || InRanges(char.ToLowerInvariant(c));
+                    var inSet = c < 64 ? (AsciiLow & (1UL << c)) != 0
+                        : c < 128 ? (AsciiHigh & (1UL << (c - 64))) != 0
+                        : InSetSlow(c);
                     return inSet == (Kind == ElementKind.InSet);
             }
         }
+
+        private bool InSetSlow(char c) => InRanges(c) || InRanges(char.ToUpperInvariant(c)) || InRanges(char.ToLowerInvariant(c));
 
         private bool InRanges(char c)
         {

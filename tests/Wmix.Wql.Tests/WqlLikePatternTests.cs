@@ -51,6 +51,9 @@ public sealed class WqlLikePatternTests
     [InlineData("%%%%%%%%%%%%%%%%%%%%%%%%%%%%b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false)]
     [InlineData("%10.%", "192.168.10.1", true)]
     [InlineData("Stra\u00DFe", "STRA\u00DFE", true)]
+    [InlineData("\u00E9t\u00E9", "\u00C9T\u00C9", true)]
+    [InlineData("[\u00E0-\u00E9]", "\u00C8", true)]
+    [InlineData("[^\u00E0-\u00E9]", "\u00C8", false)]
     public void IsMatch_Cases_AsExpected(string pattern, string text, bool expected)
     {
         Assert.Equal(expected, WqlLikePattern.Parse(pattern).IsMatch(text));

@@ -123,8 +123,8 @@ public sealed class WqlRoundTripTests
         Assert.Equal("SELECT * FROM E WITHIN 922337203685.4775807", q.ToWql());
         Assert.Equal(q, WqlParser.Parse(q.ToWql()));
         Assert.Equal(
-            Cim.WbemErrorEnum.wbemErrInvalidQuery,
-            Assert.Throws<Cim.WbemException>(() => WqlParser.Parse("SELECT * FROM E WITHIN 922337203685.4775808")).ErrorCode);
+            WbemErrorEnum.wbemErrInvalidQuery,
+            Assert.Throws<WbemException>(() => WqlParser.Parse("SELECT * FROM E WITHIN 922337203685.4775808")).ErrorCode);
     }
 
     [Fact]
