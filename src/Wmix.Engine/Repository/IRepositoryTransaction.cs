@@ -2,7 +2,7 @@ namespace Wmix.Engine.Repository;
 
 /// <summary>
 /// An all-or-nothing batch of repository writes, from <see cref="ICimRepository.BeginTransaction"/>: every write the
-/// beginning flow (its thread and its async continuations) makes until <see cref="Commit"/> is kept together, or
+/// beginning flow (its thread, its async continuations and the tasks it starts, which inherit its execution context) makes until <see cref="Commit"/> is kept together, or
 /// none is. Disposing without committing rolls the writes back. Used by <c>wmix mofcomp</c> so a file with an error
 /// changes nothing.
 /// </summary>

@@ -37,45 +37,45 @@ internal sealed class RepositoryConnection : IDisposable
     public SqliteCommand Command(string sql, object? p0)
     {
         var c = Command(sql, 1);
-        c.Parameters[0].Value = p0;
+        c.Parameters[0].Value = p0 ?? DBNull.Value;
         return c;
     }
 
     public SqliteCommand Command(string sql, object? p0, object? p1)
     {
         var c = Command(sql, 2);
-        c.Parameters[0].Value = p0;
-        c.Parameters[1].Value = p1;
+        c.Parameters[0].Value = p0 ?? DBNull.Value;
+        c.Parameters[1].Value = p1 ?? DBNull.Value;
         return c;
     }
 
     public SqliteCommand Command(string sql, object? p0, object? p1, object? p2)
     {
         var c = Command(sql, 3);
-        c.Parameters[0].Value = p0;
-        c.Parameters[1].Value = p1;
-        c.Parameters[2].Value = p2;
+        c.Parameters[0].Value = p0 ?? DBNull.Value;
+        c.Parameters[1].Value = p1 ?? DBNull.Value;
+        c.Parameters[2].Value = p2 ?? DBNull.Value;
         return c;
     }
 
     public SqliteCommand Command(string sql, object? p0, object? p1, object? p2, object? p3)
     {
         var c = Command(sql, 4);
-        c.Parameters[0].Value = p0;
-        c.Parameters[1].Value = p1;
-        c.Parameters[2].Value = p2;
-        c.Parameters[3].Value = p3;
+        c.Parameters[0].Value = p0 ?? DBNull.Value;
+        c.Parameters[1].Value = p1 ?? DBNull.Value;
+        c.Parameters[2].Value = p2 ?? DBNull.Value;
+        c.Parameters[3].Value = p3 ?? DBNull.Value;
         return c;
     }
 
     public SqliteCommand Command(string sql, object? p0, object? p1, object? p2, object? p3, object? p4)
     {
         var c = Command(sql, 5);
-        c.Parameters[0].Value = p0;
-        c.Parameters[1].Value = p1;
-        c.Parameters[2].Value = p2;
-        c.Parameters[3].Value = p3;
-        c.Parameters[4].Value = p4;
+        c.Parameters[0].Value = p0 ?? DBNull.Value;
+        c.Parameters[1].Value = p1 ?? DBNull.Value;
+        c.Parameters[2].Value = p2 ?? DBNull.Value;
+        c.Parameters[3].Value = p3 ?? DBNull.Value;
+        c.Parameters[4].Value = p4 ?? DBNull.Value;
         return c;
     }
 
