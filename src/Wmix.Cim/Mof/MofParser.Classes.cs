@@ -117,10 +117,6 @@ internal sealed partial class MofParser
         var scope = type == CimType.Reference ? CimQualifierScope.Reference : CimQualifierScope.Property;
         var inherited = cls.FindProperty(name);
         var qualifiers = BuildQualifiers(written, scope, what, inherited?.Qualifiers, out var cimType);
-        if (isArray && type == CimType.Reference)
-        {
-            throw Error(WbemErrorEnum.wbemErrInvalidPropertyType, nameOffset, $"Reference '{name}' cannot be an array.");
-        }
         ApplyEmbedding(qualifiers, cimType, ref type, ref refClass, typeOffset, what);
         if (!declared.Add(name))
         {

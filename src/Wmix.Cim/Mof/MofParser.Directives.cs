@@ -247,7 +247,16 @@ internal sealed partial class MofParser
         {
             throw Error(WbemErrorEnum.wbemErrCircularReference, start, $"'{Clip(file)}' includes itself (through {string.Join(" -> ", _c.IncludeStack.Select(Path.GetFileName))}).");
         }
-        var text = MofCompiler.ReadInclude(_c.Options, path)
+        string? text;
+        try
+        {
+            text = MofCompiler.ReadInclude(_c.Options, path);
+        }
+        catch (WbemException ex)
+        {
+            throw At(start, ex);
+        }
+        text = text
             ?? throw Error(WbemErrorEnum.wbemErrNotFound, start, $"Included file '{path}' does not exist; include paths are relative to the including file.");
         _c.Files.Add(path);
         _c.IncludeStack.Add(path);
