@@ -5,7 +5,8 @@ namespace Wmix.Cim;
 /// <summary>Writes classes and instances as MOF text, the form of WMI's <c>GetObjectText_</c>.</summary>
 /// <remarks>
 /// A class shows its local qualifiers, local (declared or overridden) properties and methods; an instance
-/// shows every property that has a value. Embedded objects are written inline.
+/// shows every property that has a value, and NULL for one that clears a class default. Embedded objects are
+/// written inline.
 /// </remarks>
 public static class CimMofWriter
 {
@@ -93,18 +94,26 @@ public static class CimMofWriter
         for (var i = 0; i < obj.Properties.Count; i++)
         {
             var value = obj.GetValue(i);
-            if (value is null)
+            var p = obj.Properties[i];
+            if (value is null && p.Value is null)
             {
                 continue;
             }
-            var p = obj.Properties[i];
             sb.Append(inner);
             if (obj is CimInstance instance && instance.OwnPropertyQualifiers(i) is { Count: > 0 } own)
             {
                 WriteQualifiers(sb, own, "", newLine: false);
             }
             sb.Append(p.Name).Append(" = ");
-            AppendValue(sb, value, p.Type, inner);
+            if (value is null)
+            {
+                // The class has a default, so an instance that cleared it says so explicitly.
+                sb.Append("NULL");
+            }
+            else
+            {
+                AppendValue(sb, value, p.Type, inner);
+            }
             sb.Append(";\n");
         }
         sb.Append(indent).Append("};\n");
