@@ -12,6 +12,7 @@ internal sealed partial class MofParser
     private readonly MofSource _src;
     private readonly MofLexer _lex;
     private readonly int _includeDepth;
+    private readonly System.Text.StringBuilder _concat = new();
     private MofToken _tok;
     private string _ns;
     private int _depth;
