@@ -81,14 +81,7 @@ public sealed class MofCompiler
         }
         var ns = NormalizeNamespace(options.DefaultNamespace);
         var source = new MofSource(text, file);
-        try
-        {
-            new MofParser(compilation, source, ns, 0).ParseFile();
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new WbemException(WbemErrorEnum.wbemErrInvalidSyntax, "The MOF is nested too deeply to compile.");
-        }
+        new MofParser(compilation, source, ns, 0).ParseFile();
         CheckClasses(compilation);
         ResolveAliases(compilation);
         foreach (var instance in compilation.InstancesToFreeze)
