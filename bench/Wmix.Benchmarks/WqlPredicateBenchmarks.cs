@@ -11,7 +11,7 @@ public class WqlPredicateBenchmarks
     private const string ThreeTerms = "SELECT * FROM Win32_Process WHERE Name = 'x' AND ProcessId > 10 OR Priority = 8";
 
     private const string EventFilter =
-        "SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process' AND TargetInstance.Name LIKE 'ba%'";
+        "SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process' AND TargetInstance.Name LIKE 'x%'";
 
     private CimClass _process = null!;
     private CimClass _event = null!;
@@ -51,10 +51,10 @@ public class WqlPredicateBenchmarks
         _untyped = WqlPredicate.Compile(_where, null);
         _eventPredicate = WqlPredicate.Compile(_eventWhere, _event);
 
-        // Matches through the last OR term, so every term is evaluated.
-        _matching = Spawn(_process, "bash", 5, 8);
-        _nonMatching = Spawn(_process, "bash", 5, 4);
-        _subclassMatching = Spawn(subclass, "bash", 5, 8);
+        // Name matches and ProcessId does not, so all three terms run; the last one decides.
+        _matching = Spawn(_process, "x", 5, 8);
+        _nonMatching = Spawn(_process, "x", 5, 4);
+        _subclassMatching = Spawn(subclass, "x", 5, 8);
         _eventObject = _event.SpawnInstance();
         _eventObject["TargetInstance"] = _subclassMatching;
         _eventObject["TIME_CREATED"] = 1UL;
