@@ -19,8 +19,16 @@ public sealed class CimClass : CimObject
     /// <param name="name">The class name.</param>
     /// <param name="superclass">The parent; a mutable parent is snapshotted (cloned and frozen).</param>
     public CimClass(string name, CimClass? superclass = null)
+        : this(name, superclass, validateName: true)
     {
-        CimNames.ValidateIdentifier(name, "class");
+    }
+
+    private CimClass(string name, CimClass? superclass, bool validateName)
+    {
+        if (validateName)
+        {
+            CimNames.ValidateIdentifier(name, "class");
+        }
         Name = name;
         if (superclass is not null && !superclass.IsReadOnly)
         {
@@ -313,12 +321,18 @@ public sealed class CimClass : CimObject
     }
 
     /// <inheritdoc />
-    public override CimObjectPath? RelativeObjectPath => new(null, null, Name);
+    public override CimObjectPath? RelativeObjectPath => Name.Length == 0 ? null : new(null, null, Name);
+
+    /// <summary>
+    /// A new class with no name, no superclass and no members: what WMI's <c>Get</c> with an empty path returns
+    /// (<c>__CLASS</c> and <c>__RELPATH</c> are NULL). It cannot be stored until a named class is built from it.
+    /// </summary>
+    public static CimClass CreateEmpty() => new(string.Empty, null, validateName: false);
 
     /// <inheritdoc />
     public override CimObject Clone()
     {
-        var copy = new CimClass(Name, Superclass);
+        var copy = new CimClass(Name, Superclass, validateName: Name.Length != 0);
         copy._properties.Clear();
         copy._index.Clear();
         foreach (var p in _properties)

@@ -153,7 +153,7 @@ public abstract class CimObject
         switch (name.ToUpperInvariant())
         {
             case "__GENUS": value = (int)Genus; return true;
-            case "__CLASS": value = ClassName; return true;
+            case "__CLASS": value = ClassName.Length == 0 ? null : ClassName; return true;
             case "__SUPERCLASS": value = SuperclassName; return true;
             case "__DYNASTY": value = Dynasty; return true;
             case "__RELPATH": value = RelativePath; return true;

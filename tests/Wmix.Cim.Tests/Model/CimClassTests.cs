@@ -173,4 +173,16 @@ public sealed class CimClassTests
             "\tuint32 Resize([In] uint32 NewSize, [Out] uint32 OldSize);\n" +
             "};\n", text);
     }
+
+    [Fact]
+    public void CreateEmpty_NoName_HasNullClassAndNoPath()
+    {
+        var empty = CimClass.CreateEmpty();
+        Assert.Null(empty["__CLASS"]);
+        Assert.Null(empty.RelativePath);
+        Assert.Null(empty.Path);
+        Assert.Empty(empty.Properties);
+        var copy = (CimClass)empty.Clone();
+        Assert.Equal(string.Empty, copy.Name);
+    }
 }
