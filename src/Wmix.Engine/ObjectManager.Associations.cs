@@ -275,7 +275,7 @@ public sealed partial class ObjectManager
         {
             return await FindInstanceAsync(@namespace, cls, path, context, cancellationToken).ConfigureAwait(false);
         }
-        catch (WbemException e) when (e.ErrorCode == WbemErrorEnum.wbemErrInvalidObjectPath)
+        catch (WbemException e) when (e.ErrorCode is WbemErrorEnum.wbemErrInvalidObjectPath or WbemErrorEnum.wbemErrNotFound)
         {
             // A dangling or malformed reference is not an endpoint; WMI skips it too.
             return null;

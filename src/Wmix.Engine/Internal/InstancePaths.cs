@@ -15,7 +15,8 @@ internal static class InstancePaths
     /// <summary>
     /// Binds <paramref name="path"/>'s keys to <paramref name="cls"/>'s key properties and returns the relative path
     /// of <paramref name="cls"/> with typed keys. Throws wbemErrInvalidObjectPath when the keys do not fit the class
-    /// (missing, unknown or extra keys, values of the wrong type, the singleton form on a class that is not one).
+    /// (missing, unknown or extra keys, the singleton form on a class that is not one), and wbemErrNotFound when a
+    /// value cannot be converted to its key's type (no instance can have it).
     /// </summary>
     public static CimObjectPath Normalise(CimClass cls, CimObjectPath path)
     {
@@ -79,8 +80,9 @@ internal static class InstancePaths
         }
         catch (WbemException e)
         {
-            throw new WbemException(WbemErrorEnum.wbemErrInvalidObjectPath,
-                $"Key '{property.Name}' of '{path}' does not fit its type {property.CimTypeText}: {e.Message}", e);
+            // WMI compares key values: a value that cannot be one of the key's type names no instance.
+            throw new WbemException(WbemErrorEnum.wbemErrNotFound,
+                $"No instance '{path}': key '{property.Name}' is {property.CimTypeText} and cannot hold that value ({e.Message}).", e);
         }
         return converted;
     }

@@ -12,9 +12,9 @@ internal sealed class QueryFilter
     /// <summary>Matches everything (no WHERE).</summary>
     public static QueryFilter All { get; } = new(null);
 
-    private readonly Func<CimObject, bool>? _predicate;
+    private readonly WqlPredicate? _predicate;
 
-    private QueryFilter(Func<CimObject, bool>? predicate) => _predicate = predicate;
+    private QueryFilter(WqlPredicate? predicate) => _predicate = predicate;
 
     /// <summary>True when every object matches (no condition).</summary>
     public bool MatchesAll => _predicate is null;
@@ -23,17 +23,9 @@ internal sealed class QueryFilter
     /// Compiles <paramref name="where"/> against <paramref name="targetClass"/> (null when objects of any class are
     /// tested). Throws wbemErrInvalidQuery for names or constants that do not fit the class.
     /// </summary>
-    public static QueryFilter Create(WqlExpression? where, CimClass? targetClass)
-    {
-        if (where is null)
-        {
-            return All;
-        }
-        _ = targetClass;
-        throw new WbemException(WbemErrorEnum.wbemErrNotSupported,
-            "WHERE conditions need the WQL evaluator (Wmix.Wql.WqlPredicate), which this build does not have yet.");
-    }
+    public static QueryFilter Create(WqlExpression? where, CimClass? targetClass) =>
+        where is null ? All : new QueryFilter(WqlPredicate.Compile(where, targetClass));
 
     /// <summary>True when <paramref name="value"/> satisfies the condition.</summary>
-    public bool Matches(CimObject value) => _predicate is null || _predicate(value);
+    public bool Matches(CimObject value) => _predicate is null || _predicate.Evaluate(value);
 }
