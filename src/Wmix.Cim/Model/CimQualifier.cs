@@ -75,12 +75,18 @@ public sealed class CimQualifier
     /// <summary>True when the value is amended (localized).</summary>
     public bool IsAmended => (Flavor & CimFlavor.Amended) != 0;
 
-    /// <summary>The standard flavor of a well-known qualifier (DSP0004), ToSubclass for any other.</summary>
+    /// <summary>
+    /// The standard flavor of a well-known qualifier as DSP0004 declares it (Abstract, Deprecated, Experimental,
+    /// Override and Version are Restricted; Key, Association, In, Out and the other DisableOverride ones are
+    /// ToSubclass + DisableOverride), ToSubclass for any other.
+    /// </summary>
     public static CimFlavor DefaultFlavor(string name) => name.ToUpperInvariant() switch
     {
-        "ABSTRACT" or "DEPRECATED" or "EXPERIMENTAL" or "OVERRIDE" or "VERSION" or "UMLPACKAGEPATH" => CimFlavor.None,
+        "ABSTRACT" or "DEPRECATED" or "EXPERIMENTAL" or "OVERRIDE" or "VERSION" => CimFlavor.None,
         "KEY" or "ASSOCIATION" or "INDICATION" or "AGGREGATION" or "AGGREGATE" or "COMPOSITION" or "IN" or "OUT"
-            or "STATIC" or "WEAK" or "EXCEPTION" or "TERMINAL" => CimFlavor.ToSubclass | CimFlavor.DisableOverride,
+            or "STATIC" or "WEAK" or "EXCEPTION" or "ARRAYTYPE" or "DN" or "EMBEDDEDOBJECT" or "NULLVALUE" or "OCTETSTRING"
+            or "PROPAGATED" or "REQUIRED" or "STRUCTURE" or "UNKNOWNVALUES" or "UNSUPPORTEDVALUES"
+            => CimFlavor.ToSubclass | CimFlavor.DisableOverride,
         _ => CimFlavor.ToSubclass,
     };
 
