@@ -45,7 +45,7 @@ public sealed class SWbemLocator
     public static SWbemRemoteConnector? RemoteConnector { get; set; }
 
     /// <summary>How a local namespace is opened; the in-process object manager unless a test replaces it.</summary>
-    internal static Func<string, ICimConnection>? LocalConnector { get; set; }
+    internal static Func<string, ICimConnection>? LocalConnector { get; set; } = ns => ObjectManager.Shared.Connect(ns);
 
     /// <summary>Security settings used for connections.</summary>
     public SWbemSecurity Security_ { get; } = new();
