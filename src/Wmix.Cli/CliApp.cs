@@ -11,7 +11,10 @@ internal static class CliApp
     public static RootCommand Build(GlobalOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var root = new RootCommand("wmix: query, watch and call WMI classes of this machine (Wmix, the WMI scripting API for Linux)")
+        var root = new RootCommand(
+            "wmix: query, watch and call WMI classes of this machine (Wmix, the WMI scripting API for Linux).\n\n"
+            + "Exit status: 0 success; 1 WBEM error (code, name and message on stderr); 2 usage error; "
+            + "3 a called method returned a non-zero ReturnValue; 130 / 143 cancelled by SIGINT (Ctrl+C) / SIGTERM.")
         {
             options.Namespace,
             options.Format,
