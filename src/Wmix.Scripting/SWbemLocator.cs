@@ -44,8 +44,8 @@ public sealed class SWbemLocator
     /// </summary>
     public static SWbemRemoteConnector? RemoteConnector { get; set; }
 
-    /// <summary>How a local namespace is opened; the in-process object manager unless a test replaces it.</summary>
-    internal static Func<string, ICimConnection>? LocalConnector { get; set; } = ns => ObjectManager.Shared.Connect(ns);
+    /// <summary>How a local namespace is opened: the process-wide object manager (<see cref="ObjectManager.Shared"/>).</summary>
+    internal static Func<string, ICimConnection> LocalConnector { get; set; } = static ns => ObjectManager.Shared.Connect(ns);
 
     /// <summary>Security settings used for connections.</summary>
     public SWbemSecurity Security_ { get; } = new();
@@ -87,9 +87,7 @@ public sealed class SWbemLocator
                     throw ScriptErrors.Error(WbemErrorEnum.wbemErrLocalCredentials,
                         "ConnectServer: user credentials cannot be used for local connections; leave strUser and strPassword empty.");
                 }
-                var local = LocalConnector ?? throw ScriptErrors.Error(WbemErrorEnum.wbemErrFailed,
-                    "ConnectServer: no local object manager is available in this process.");
-                connection = local(ns);
+                connection = LocalConnector(ns);
             }
             else
             {
