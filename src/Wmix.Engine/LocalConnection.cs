@@ -147,7 +147,8 @@ internal sealed class LocalConnection : ICimConnection
     {
         var operation = new CimOperation(kind, Namespace, description, sink, _manager.Operations, cancelReachesSource);
         Track(operation);
-        operation.Run(producer);
+        // A call cancelled before its producer got a thread never starts work (cheap start-and-cancel cycles).
+        operation.Run(op => op.CancellationToken.IsCancellationRequested ? Task.CompletedTask : producer(op));
         return operation;
     }
 
