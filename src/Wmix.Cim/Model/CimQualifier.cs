@@ -90,8 +90,19 @@ public sealed class CimQualifier
         _ => CimFlavor.ToSubclass,
     };
 
+    // Copies an already converted qualifier: no re-conversion (and no copy of array values), which keeps class
+    // inheritance cheap. A qualifier never changes its value after construction, so sharing it is safe.
+    private CimQualifier(CimQualifier source, CimFlavor flavor)
+    {
+        Name = source.Name;
+        Value = source.Value;
+        Type = source.Type;
+        IsArray = source.IsArray;
+        Flavor = flavor;
+    }
+
     /// <summary>A copy with another flavor.</summary>
-    public CimQualifier WithFlavor(CimFlavor flavor) => flavor == Flavor ? this : new CimQualifier(Name, Value, flavor, Type, IsArray);
+    public CimQualifier WithFlavor(CimFlavor flavor) => flavor == Flavor ? this : new CimQualifier(this, flavor);
 
     /// <summary>A copy with another value of the same type.</summary>
     public CimQualifier WithValue(object? value) => new(Name, value, Flavor, Type, IsArray);

@@ -51,7 +51,7 @@ public sealed class MofCompiler
     /// <see cref="MofCompilerOptions.BaseDirectory"/>).
     /// </summary>
     /// <param name="text">The MOF text.</param>
-    /// <param name="fileName">The name errors report and includes are relative to, or null.</param>
+    /// <param name="fileName">The file the text came from (errors and definitions report its full path; includes are relative to it), or null.</param>
     /// <returns>Everything the MOF defines, in source order.</returns>
     /// <exception cref="WbemException">The MOF has an error; its File, Line and Column say where.</exception>
     public MofCompilationResult Compile(string text, string? fileName = null)
@@ -81,14 +81,7 @@ public sealed class MofCompiler
         }
         var ns = NormalizeNamespace(options.DefaultNamespace);
         var source = new MofSource(text, file);
-        try
-        {
-            new MofParser(compilation, source, ns, 0).ParseFile();
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw new WbemException(WbemErrorEnum.wbemErrInvalidSyntax, "The MOF is nested too deeply to compile.");
-        }
+        new MofParser(compilation, source, ns, 0).ParseFile();
         CheckClasses(compilation);
         ResolveAliases(compilation);
         foreach (var instance in compilation.InstancesToFreeze)

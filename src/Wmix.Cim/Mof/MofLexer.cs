@@ -409,10 +409,14 @@ internal sealed class MofLexer
     }
 }
 
-/// <summary>One MOF text being compiled: its file name and a lazily built line table for error positions.</summary>
+/// <summary>One MOF text being compiled: its file name and line/column lookup for definitions and errors.</summary>
 internal sealed class MofSource
 {
-    private int[]? _lineStarts;
+    // Definitions are located in increasing offset order, so the lookup continues from the last place it
+    // reached (a vectorized newline count) instead of building a line table per file.
+    private int _lastOffset;
+    private int _lastLine = 1;
+    private int _lastLineStart;
 
     public MofSource(string text, string? file)
     {
@@ -426,32 +430,27 @@ internal sealed class MofSource
 
     public MofSourceLocation Locate(int offset)
     {
-        _lineStarts ??= BuildLineStarts(Text);
         offset = Math.Clamp(offset, 0, Text.Length);
-        var line = Array.BinarySearch(_lineStarts, offset);
-        if (line < 0)
+        if (offset < _lastOffset)
         {
-            line = ~line - 1;
+            _lastOffset = 0;
+            _lastLine = 1;
+            _lastLineStart = 0;
         }
-        return new MofSourceLocation(File, line + 1, offset - _lineStarts[line] + 1);
+        var span = Text.AsSpan(_lastOffset, offset - _lastOffset);
+        var newLines = span.Count('\n');
+        if (newLines > 0)
+        {
+            _lastLine += newLines;
+            _lastLineStart = _lastOffset + span.LastIndexOf('\n') + 1;
+        }
+        _lastOffset = offset;
+        return new MofSourceLocation(File, _lastLine, offset - _lastLineStart + 1);
     }
 
     public WbemException Error(WbemErrorEnum code, int offset, string message)
     {
         var where = Locate(offset);
         return new WbemException(code, message, where.Line, where.Column, File);
-    }
-
-    private static int[] BuildLineStarts(string text)
-    {
-        var starts = new List<int> { 0 };
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n')
-            {
-                starts.Add(i + 1);
-            }
-        }
-        return [.. starts];
     }
 }

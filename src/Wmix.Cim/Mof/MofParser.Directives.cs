@@ -229,7 +229,7 @@ internal sealed partial class MofParser
         {
             throw Error(WbemErrorEnum.wbemErrInvalidParameter, start, "#pragma include needs a file name.");
         }
-        if (_includeDepth >= _c.Options.MaxNestingDepth)
+        if (_includeDepth >= _c.Options.MaxNestingDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error(WbemErrorEnum.wbemErrInvalidSyntax, start, $"Includes are nested more than {_c.Options.MaxNestingDepth} deep.");
         }

@@ -49,7 +49,7 @@ internal sealed partial class MofParser
         {
             var start = _tok.Start;
             Advance();
-            var items = new List<MofLiteral>();
+            var items = new List<MofLiteral>(16);
             if (!IsPunct('}'))
             {
                 while (true)
@@ -85,7 +85,7 @@ internal sealed partial class MofParser
                     return new MofLiteral(MofLiteralKind.String, t.Value, t.Start);
                 }
                 // Adjacent string literals are one value (DSP0221), how long descriptions are written.
-                var sb = new System.Text.StringBuilder((string)t.Value!);
+                var sb = _concat.Clear().Append((string)t.Value!);
                 while (_tok.Kind == MofTokenKind.String)
                 {
                     sb.Append((string)_tok.Value!);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Wmix.Cim;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal sealed partial class MofParser
     private readonly MofSource _src;
     private readonly MofLexer _lex;
     private readonly int _includeDepth;
+    private readonly System.Text.StringBuilder _concat = new();
     private MofToken _tok;
     private string _ns;
     private int _depth;
@@ -157,7 +160,7 @@ internal sealed partial class MofParser
 
     private void Enter(int offset)
     {
-        if (++_depth > _c.Options.MaxNestingDepth)
+        if (++_depth > _c.Options.MaxNestingDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw Error(WbemErrorEnum.wbemErrInvalidSyntax, offset,
                 $"Embedded instances are nested more than {_c.Options.MaxNestingDepth} deep.");

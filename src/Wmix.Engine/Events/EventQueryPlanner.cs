@@ -16,12 +16,16 @@ namespace Wmix.Engine.Events;
 /// column); BY or HAVING without GROUP WITHIN: wbemErrMissingGroupWithin; an empty BY list: wbemErrMissingAggregationList;</item>
 /// <item>FROM class unknown: wbemErrInvalidClass; FROM class not derived from <c>__Event</c>: wbemErrNotEventClass;</item>
 /// <item>dot notation through a property that is not an embedded object: wbemErrPropertyNotAnObject; GROUP BY an
-/// embedded object itself: wbemErrAggregatingByObject;</item>
+/// embedded object itself: wbemErrAggregatingByObject; an operator the property's type lacks: wbemErrInvalidOperator;
+/// an unknown property of the event class or a constant that does not fit: wbemErrInvalidQuery (the shared
+/// <see cref="WqlQueryAnalysis.ValidateEventQuery"/>). Inside an embedded object whose class the query names
+/// (<c>TargetInstance ISA "C"</c> as the only bound, or a typed embedded property) dots through scalars are refused
+/// too;</item>
 /// <item>an intrinsic query whose <c>TargetInstance ISA</c> class (or one of its subclasses) is served by a provider that
 /// raises no intrinsic events, without WITHIN: wbemErrRegistrationTooPrecise.</item>
 /// </list>
-/// <para>Lenient on purpose: unknown property names (also <c>Emb.NoSuchProp</c>) and unknown ISA classes are accepted
-/// and simply never match, as WMI does for data queries; WITHIN on repository classes is accepted and ignored (their
+/// <para>Lenient on purpose: unknown properties inside embedded objects (<c>TargetInstance.NoSuchProp</c>) and unknown
+/// ISA classes are accepted and simply never match, as WMI does for data queries; WITHIN on repository classes is accepted and ignored (their
 /// events are immediate); an intrinsic query without an ISA bound does not poll (it gets repository events and the
 /// feeds of providers with intrinsic events) rather than failing as too broad. The SELECT list is checked but not
 /// applied: subscribers receive whole event objects.</para>
@@ -58,6 +62,9 @@ internal static class EventQueryPlanner
             throw new WbemException(WbemErrorEnum.wbemErrInvalidQuery, "WITHIN needs a positive interval.");
         }
 
+        // Top-level names, types and operators, with the event-query codes; then dotted paths into embedded objects
+        // whose class the query itself reveals (TargetInstance ISA "C", typed embedded properties).
+        WqlQueryAnalysis.ValidateEventQuery(parsed, eventClass);
         var (boundProperty, bounds) = FindTargetBounds(eventClass, parsed.Where);
         var checker = new PathChecker(host, @namespace, eventClass, boundProperty, bounds);
         CheckPaths(checker, parsed);
@@ -188,7 +195,8 @@ internal static class EventQueryPlanner
 
     /// <summary>
     /// The ISA classes the condition requires of the event's target object: for <c>TargetInstance ISA "A"</c> {A}; for
-    /// <c>… ISA "A" OR … ISA "B"</c> {A, B}; a conjunction takes the bound of either side. Null when not required.
+    /// <c>… ISA "A" OR … ISA "B"</c> {A, B}; in a conjunction, the first conjunct that is such a test. Null when not
+    /// required.
     /// </summary>
     internal static (string? Property, IReadOnlyList<string>? Bounds) FindTargetBounds(CimClass eventClass, WqlExpression? where)
     {
@@ -198,24 +206,13 @@ internal static class EventQueryPlanner
             {
                 continue;
             }
-            if (RequiredIsa(where, property) is { } set)
+            if (WqlQueryAnalysis.GetIsaTargets(where, property) is { } targets)
             {
-                return (property, set.ToArray());
+                return (property, targets);
             }
         }
         return (null, null);
     }
-
-    private static HashSet<string>? RequiredIsa(WqlExpression? expression, string property) => expression switch
-    {
-        WqlIsa isa when isa.Property.Parts.Count == 1 && CimNames.AreEqual(isa.Property.Parts[0], property)
-            => new HashSet<string>(StringComparer.OrdinalIgnoreCase) { isa.ClassName },
-        WqlAnd and => RequiredIsa(and.Left, property) ?? RequiredIsa(and.Right, property),
-        WqlOr or => RequiredIsa(or.Left, property) is { } left && RequiredIsa(or.Right, property) is { } right
-            ? [.. left, .. right]
-            : null,
-        _ => null,
-    };
 
     private static void CheckPaths(PathChecker checker, WqlEventQuery query)
     {
@@ -256,22 +253,21 @@ internal static class EventQueryPlanner
                 var last = i == parts.Count - 1;
                 if (parts[i].StartsWith("__", StringComparison.Ordinal))
                 {
-                    if (!last || isa)
-                    {
-                        throw NotAnObject(path, parts[i]);
-                    }
-                    return;
+                    return; // system properties: the shared validator knows them
                 }
                 if (current.FindProperty(parts[i]) is not { } property)
                 {
-                    return; // unknown names never match; not an error (WMI's rule for data queries)
+                    return; // unknown embedded names never match; not an error (WMI's rule for data queries)
                 }
                 var isObject = property.Type == CimType.Object && !property.IsArray;
                 if (!last || isa)
                 {
                     if (!isObject)
                     {
-                        throw NotAnObject(path, parts[i]);
+                        // Same codes as the shared validator: a dot through a scalar, or ISA (an operator) on one.
+                        throw last
+                            ? new WbemException(WbemErrorEnum.wbemErrInvalidOperator, $"ISA needs an embedded object; '{path}' is not one.")
+                            : NotAnObject(path, parts[i]);
                     }
                     current = EmbeddedClass(property, i);
                 }

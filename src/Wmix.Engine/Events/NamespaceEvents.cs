@@ -112,9 +112,11 @@ internal sealed class NamespaceEvents
         {
             return true;
         }
-        foreach (var name in eventClass.Derivation)
+        // Index loops: foreach over IReadOnlyList would box an enumerator on every event.
+        var derivation = eventClass.Derivation;
+        for (var i = 0; i < derivation.Count; i++)
         {
-            if (Probe(name, target))
+            if (Probe(derivation[i], target))
             {
                 return true;
             }
@@ -139,9 +141,10 @@ internal sealed class NamespaceEvents
             {
                 return true;
             }
-            foreach (var t in target.Derivation)
+            var targetDerivation = target.Derivation;
+            for (var i = 0; i < targetDerivation.Count; i++)
             {
-                if (bucket.ByTarget.ContainsKey(t))
+                if (bucket.ByTarget.ContainsKey(targetDerivation[i]))
                 {
                     return true;
                 }
@@ -159,9 +162,10 @@ internal sealed class NamespaceEvents
         }
         HashSet<EventSubscription>? offered = null;
         DispatchTo(evt.ClassName, evt, target, ref offered);
-        foreach (var name in evt.Derivation)
+        var derivation = evt.Derivation;
+        for (var i = 0; i < derivation.Count; i++)
         {
-            DispatchTo(name, evt, target, ref offered);
+            DispatchTo(derivation[i], evt, target, ref offered);
         }
     }
 
@@ -180,9 +184,10 @@ internal sealed class NamespaceEvents
             return;
         }
         OfferList(bucket, target.ClassName, evt, ref offered);
-        foreach (var name in target.Derivation)
+        var derivation = target.Derivation;
+        for (var i = 0; i < derivation.Count; i++)
         {
-            OfferList(bucket, name, evt, ref offered);
+            OfferList(bucket, derivation[i], evt, ref offered);
         }
     }
 

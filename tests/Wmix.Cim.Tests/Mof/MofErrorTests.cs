@@ -140,6 +140,16 @@ public sealed class MofErrorTests
     }
 
     [Fact]
+    public void Compile_HugeNestingLimit_StillCannotOverflowTheStack()
+    {
+        var depth = 200_000;
+        var mof = "class E { object Inner; };\ninstance of E { Inner = " + string.Concat(Enumerable.Repeat("instance of E { Inner = ", depth)) +
+            "NULL;" + string.Concat(Enumerable.Repeat(" };", depth)) + " };";
+        var compiler = new MofCompiler(MofCompilerOptions.Default with { MaxNestingDepth = int.MaxValue });
+        Assert.Equal(WbemErrorEnum.wbemErrInvalidSyntax, Assert.Throws<WbemException>(() => compiler.Compile(mof)).ErrorCode);
+    }
+
+    [Fact]
     public void Compile_NestingWithinLimit_Compiles()
     {
         var mof = "class E { object Inner; };\ninstance of E { Inner = " + string.Concat(Enumerable.Repeat("instance of E { Inner = ", 20)) +

@@ -96,10 +96,21 @@ public sealed class EventQueryValidationTests : IDisposable
     public void ExecNotificationQuery_DotIntoScalar_PropertyNotAnObject()
     {
         Assert.Equal(WbemErrorEnum.wbemErrPropertyNotAnObject, Fails("SELECT * FROM __InstanceCreationEvent WHERE TIME_CREATED.Low = 1"));
-        Assert.Equal(WbemErrorEnum.wbemErrPropertyNotAnObject, Fails("SELECT * FROM __InstanceCreationEvent WHERE TIME_CREATED ISA \"X\""));
         Assert.Equal(WbemErrorEnum.wbemErrPropertyNotAnObject,
             Fails($"SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA \"{PolledProvider.ClassName}\" AND TargetInstance.Size.X = 1"));
     }
+
+    [Fact]
+    public void ExecNotificationQuery_IsaOnScalar_InvalidOperator()
+    {
+        Assert.Equal(WbemErrorEnum.wbemErrInvalidOperator, Fails("SELECT * FROM __InstanceCreationEvent WHERE TIME_CREATED ISA \"X\""));
+        Assert.Equal(WbemErrorEnum.wbemErrInvalidOperator,
+            Fails($"SELECT * FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA \"{PolledProvider.ClassName}\" AND TargetInstance.Size ISA \"X\""));
+    }
+
+    [Fact]
+    public void ExecNotificationQuery_UnknownEventProperty_InvalidQuery() =>
+        Assert.Equal(WbemErrorEnum.wbemErrInvalidQuery, Fails("SELECT * FROM __InstanceCreationEvent WHERE NoSuchProperty = 1"));
 
     [Fact]
     public void ExecNotificationQuery_GroupByEmbeddedObject_AggregatingByObject()

@@ -144,6 +144,55 @@ public sealed class PollingTests : IDisposable
         _manager.AssertClean();
     }
 
+    [Fact]
+    public async Task Poll_CancelWhileEnumerating_ProviderTokenCancelledInsideCancel()
+    {
+        var slow = new HangingProvider();
+        _manager.RegisterProvider(slow);
+        var sink = new RecordingSink();
+        var op = _connection.Subscribe("SELECT * FROM __InstanceCreationEvent WITHIN 0.1 WHERE TargetInstance ISA \"Hang_Item\"", sink);
+        var token = await slow.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.False(token.IsCancellationRequested);
+
+        op.Cancel();
+
+        // Synchronously: the enumeration in flight was told to stop before Cancel returned.
+        Assert.True(token.IsCancellationRequested);
+        _manager.AssertClean();
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(1, slow.Calls); // and no further poll was scheduled
+    }
+
+    /// <summary>Each enumeration waits until it is cancelled.</summary>
+    private sealed class HangingProvider : Providers.CimProvider
+    {
+        private int _calls;
+
+        public TaskCompletionSource<CancellationToken> Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public override string Name => "Hang";
+
+        public override IReadOnlyList<Providers.ProviderClassRegistration> Classes { get; } = [Registration()];
+
+        private static Providers.ProviderClassRegistration Registration()
+        {
+            var cls = new CimClass("Hang_Item");
+            cls.AddProperty("Name", CimType.String, isKey: true);
+            return new(EventTestHelpers.Cimv2, cls);
+        }
+
+        public override async IAsyncEnumerable<CimInstance> EnumerateInstancesAsync(Providers.ProviderContext context, CimClass cls,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            Entered.TrySetResult(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            yield break;
+        }
+    }
+
     /// <summary>Empty at first (baseline), fails once, then has one instance.</summary>
     private sealed class FailingOnceProvider : Providers.CimProvider
     {

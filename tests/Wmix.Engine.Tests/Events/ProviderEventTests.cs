@@ -191,6 +191,25 @@ public sealed class ProviderEventTests : IDisposable
         _manager.AssertClean();
     }
 
+    [Fact]
+    public void ObjectManagerDispose_CancelsSubscriptionsClosesFeedsStopsPolls()
+    {
+        var polled = new PolledProvider();
+        _manager.RegisterProvider(polled);
+        var sinks = new[] { new RecordingSink(), new RecordingSink(), new RecordingSink() };
+        _connection.Subscribe("SELECT * FROM Test_ProcessTrace", sinks[0]);
+        _connection.Subscribe("SELECT * FROM __InstanceCreationEvent WHERE TargetInstance ISA 'Feed_Item'", sinks[1]);
+        _connection.Subscribe("SELECT * FROM __InstanceCreationEvent WITHIN 0.5 WHERE TargetInstance ISA 'Poll_Item'", sinks[2]);
+        Assert.Equal(2, _manager.GetDiagnostics().ProviderEventFeeds);
+
+        _manager.Dispose();
+
+        Assert.All(sinks, s => Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, Assert.Single(s.Completions).Code));
+        Assert.False(_traces.IsOpen);
+        Assert.Equal(1, _feed.Closes);
+        _manager.AssertClean();
+    }
+
     /// <summary>Declares an extrinsic event class but refuses to open its feed.</summary>
     private sealed class BrokenFeedProvider(CimClass extrinsic) : Providers.CimProvider
     {
