@@ -19,7 +19,9 @@ internal static class TestSupport
         {
             try
             {
-                if (File.ResolveLinkTarget($"/proc/{p.Id}/exe", false)?.FullName == "/usr/bin/sleep")
+                // Past the dynamic loader: sleeping in nanosleep, so sizes and the image are final.
+                if (File.ResolveLinkTarget($"/proc/{p.Id}/exe", false)?.FullName == "/usr/bin/sleep"
+                    && File.ReadAllText($"/proc/{p.Id}/wchan") is "hrtimer_nanosleep" or "do_nanosleep")
                 {
                     break;
                 }

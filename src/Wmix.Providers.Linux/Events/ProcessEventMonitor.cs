@@ -54,6 +54,7 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
         public string? Name;
         public LinuxProcess? Snapshot;
         public DateTimeOffset ForkTime;
+        public long ForkNs;
         public bool Reported;
     }
 
@@ -281,7 +282,7 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
         var what = BinaryPrimitives.ReadUInt32LittleEndian(ev);
         var timestampNs = BinaryPrimitives.ReadUInt64LittleEndian(ev[8..]);
         var data = ev[16..];
-        var time = BootClock.BootTime + TimeSpan.FromTicks((long)(timestampNs / 100));
+        var time = BootClock.FromMonotonicNs((long)timestampNs);
         switch (what)
         {
             case PROC_EVENT_FORK when data.Length >= 16:
@@ -293,7 +294,7 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
                     {
                         return; // a new thread
                     }
-                    OnFork(childTgid, parentTgid, time);
+                    OnFork(childTgid, parentTgid, time, (long)timestampNs);
                     break;
                 }
             case PROC_EVENT_EXEC when data.Length >= 8:
@@ -323,9 +324,9 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
         }
     }
 
-    private void OnFork(int pid, int ppid, DateTimeOffset time)
+    private void OnFork(int pid, int ppid, DateTimeOffset time, long ns)
     {
-        var tracked = new Tracked { ParentProcessId = ppid, ForkTime = time, Name = _known.GetValueOrDefault(ppid)?.Name };
+        var tracked = new Tracked { ParentProcessId = ppid, ForkTime = time, ForkNs = ns, Name = _known.GetValueOrDefault(ppid)?.Name };
         _known[pid] = tracked;
         _pending[pid] = Stopwatch.GetTimestamp() + (long)(_options.ExecGrace.TotalSeconds * Stopwatch.Frequency);
     }
@@ -415,7 +416,7 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
             tracked.Name = snapshot.Name;
         }
         var time = tracked.ForkTime == default ? DateTimeOffset.UtcNow : tracked.ForkTime;
-        Safe(() => _handler.OnProcessStarted(new ProcessStarted(pid, tracked.ParentProcessId, tracked.Name, time, tracked.Snapshot, fromRescan)));
+        Safe(() => _handler.OnProcessStarted(new ProcessStarted(pid, tracked.ParentProcessId, tracked.Name, time, tracked.Snapshot, fromRescan, tracked.ForkNs)));
     }
 
     private int NextTimeoutMs()

@@ -28,7 +28,9 @@ public enum ProcessEventMode
 /// <param name="Time">When the kernel reported the event (fork, or exec when the start was held for it).</param>
 /// <param name="Snapshot">The process as read from <c>/proc</c> when reported, or null if it had already gone.</param>
 /// <param name="FromRescan">True when found by a rescan after lost kernel messages, not by an event.</param>
-public sealed record ProcessStarted(int ProcessId, int ParentProcessId, string? Name, DateTimeOffset Time, LinuxProcess? Snapshot, bool FromRescan);
+/// <param name="KernelTimestampNs">The fork event's kernel timestamp (CLOCK_MONOTONIC ns), or 0 when not from netlink.</param>
+public sealed record ProcessStarted(int ProcessId, int ParentProcessId, string? Name, DateTimeOffset Time, LinuxProcess? Snapshot, bool FromRescan,
+    long KernelTimestampNs = 0);
 
 /// <summary>A process exit, as reported to <see cref="IProcessEventHandler.OnProcessStopped"/>.</summary>
 /// <param name="ProcessId">The process's id.</param>

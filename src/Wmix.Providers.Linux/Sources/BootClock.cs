@@ -10,7 +10,8 @@ namespace Wmix.Providers.Linux.Sources;
 /// </summary>
 public static class BootClock
 {
-    private static readonly Lazy<DateTimeOffset> s_bootTime = new(ReadBootTime);
+    private static readonly Lazy<DateTimeOffset> s_bootTime = new(() => ReadEpoch(Libc.CLOCK_BOOTTIME));
+    private static readonly Lazy<DateTimeOffset> s_monotonicEpoch = new(() => ReadEpoch(1 /* CLOCK_MONOTONIC */));
 
     /// <summary>When the machine booted (UTC).</summary>
     public static DateTimeOffset BootTime => s_bootTime.Value;
@@ -38,7 +39,20 @@ public static class BootClock
     /// <summary>A kernel tick count as 100-ns units (WMI's unit for process times).</summary>
     public static ulong TicksTo100Ns(ulong ticks) => ticks * (10_000_000UL / (ulong)TicksPerSecond);
 
-    private static DateTimeOffset ReadBootTime()
+    /// <summary>The wall-clock time of a <c>CLOCK_MONOTONIC</c> reading (kernel event timestamps).</summary>
+    public static DateTimeOffset FromMonotonicNs(long ns) => s_monotonicEpoch.Value + TimeSpan.FromTicks(ns / 100);
+
+    /// <summary>Now on <c>CLOCK_MONOTONIC</c>, in ns (to measure event latency against kernel timestamps).</summary>
+    public static long MonotonicNowNs
+    {
+        get
+        {
+            Libc.clock_gettime(1, out var t);
+            return t.Seconds * 1_000_000_000 + t.Nanoseconds;
+        }
+    }
+
+    private static DateTimeOffset ReadEpoch(int clock)
     {
         // Read the two clocks back to back; the pair with the smallest gap between realtime reads wins, so a
         // preemption between the calls does not skew the result.
@@ -47,7 +61,7 @@ public static class BootClock
         for (var i = 0; i < 3; i++)
         {
             Libc.clock_gettime(Libc.CLOCK_REALTIME, out var r1);
-            Libc.clock_gettime(Libc.CLOCK_BOOTTIME, out var b);
+            Libc.clock_gettime(clock, out var b);
             Libc.clock_gettime(Libc.CLOCK_REALTIME, out var r2);
             var gap = (r2.Seconds - r1.Seconds) * 1_000_000_000 + (r2.Nanoseconds - r1.Nanoseconds);
             if (gap < best)

@@ -9,7 +9,7 @@ namespace Wmix.Providers.Linux.Sources;
 [Flags]
 public enum ProcessParts
 {
-    /// <summary>Only <c>stat</c>: ids, name (comm), state, times, sizes, threads, priority, session.</summary>
+    /// <summary>Only <c>stat</c> and <c>statm</c>: ids, name (comm), state, times, sizes, threads, priority, session.</summary>
     Stat = 0,
     /// <summary><c>status</c>: owner uid, peak virtual size and peak working set.</summary>
     Status = 0x1,
@@ -178,6 +178,18 @@ public static class ProcessSource
         {
             return null;
         }
+        // statm's resident count is exact; stat's rss field is the kernel's approximate per-CPU counter, which can lag
+        // by dozens of pages on recent kernels.
+        var rss = s.Rss;
+        var statm = file.ReadPid(pid, "statm"u8, out ok);
+        if (ok)
+        {
+            ProcParse.SkipField(ref statm);
+            if (ProcParse.NextUInt64(ref statm, out var resident))
+            {
+                rss = resident;
+            }
+        }
         uint? uid = null;
         ulong? peakVirtual = null, peakResident = null;
         if ((parts & ProcessParts.Status) != 0)
@@ -237,7 +249,7 @@ public static class ProcessSource
             UserTicks = s.UTime,
             KernelTicks = s.STime,
             VirtualSize = s.VSize,
-            ResidentPages = s.Rss,
+            ResidentPages = rss,
             PageFaults = s.MinFlt + s.MajFlt,
             Uid = uid,
             PeakVirtualKb = peakVirtual,

@@ -61,7 +61,8 @@ public sealed class ProcessProviderTests : IDisposable
             Assert.Equal(8u, p["Priority"]);
             Assert.Equal(uint.Parse(stat[6], CultureInfo.InvariantCulture), p["SessionId"]);
             Assert.Equal(ulong.Parse(stat[23], CultureInfo.InvariantCulture), p["VirtualSize"]);
-            Assert.Equal(ulong.Parse(stat[24], CultureInfo.InvariantCulture) * page, p["WorkingSetSize"]);
+            var statm = (await File.ReadAllTextAsync($"/proc/{child.Id}/statm", TestContext.Current.CancellationToken)).Split(' ');
+            Assert.Equal(ulong.Parse(statm[1], CultureInfo.InvariantCulture) * page, p["WorkingSetSize"]);
             Assert.Equal(ulong.Parse(stat[14], CultureInfo.InvariantCulture) * 100_000, p["UserModeTime"]);
             Assert.Equal(ulong.Parse(stat[15], CultureInfo.InvariantCulture) * 100_000, p["KernelModeTime"]);
             Assert.Equal((uint)(ulong.Parse(stat[10], CultureInfo.InvariantCulture) + ulong.Parse(stat[12], CultureInfo.InvariantCulture)), p["PageFaults"]);

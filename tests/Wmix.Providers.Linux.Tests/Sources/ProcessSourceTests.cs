@@ -11,6 +11,9 @@ public sealed class ProcessSourceTests
         var child = TestSupport.StartSleep(77);
         try
         {
+            // Reading cmdline faults the child's argument pages in, which raises its RSS once; read twice so the
+            // second read sees the settled figure that statm shows afterwards.
+            ProcessSource.TryRead(child.Id);
             var p = ProcessSource.TryRead(child.Id);
             Assert.NotNull(p);
             var stat = TestSupport.StatFields(child.Id);
