@@ -377,6 +377,13 @@ public sealed class CimClass : CimObject
             {
                 o.Freeze();
             }
+            else if (p.Value is CimObject[] objects)
+            {
+                foreach (var element in objects)
+                {
+                    element.Freeze();
+                }
+            }
             p.MakeReadOnly();
         }
         foreach (var m in _methods)

@@ -205,7 +205,10 @@ public static class CimValue
         }
         if (IsNumber(a) && IsNumber(b))
         {
-            return System.Convert.ToDouble(a, CultureInfo.InvariantCulture) == System.Convert.ToDouble(b, CultureInfo.InvariantCulture);
+            // NaN equals NaN here: this is value identity (Clone_ then CompareTo_ is true), not IEEE arithmetic.
+            var x = System.Convert.ToDouble(a, CultureInfo.InvariantCulture);
+            var y = System.Convert.ToDouble(b, CultureInfo.InvariantCulture);
+            return x == y || (double.IsNaN(x) && double.IsNaN(y));
         }
         return a.Equals(b);
     }

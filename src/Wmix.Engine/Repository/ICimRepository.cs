@@ -72,6 +72,15 @@ public interface ICimRepository
 
     /// <summary>Removes an instance of exactly <paramref name="className"/>; returns it, or null when it did not exist.</summary>
     CimInstance? DeleteInstance(string @namespace, string className, string canonicalPath);
+
+    /// <summary>
+    /// Starts an all-or-nothing batch of writes (see <see cref="IRepositoryTransaction"/>): the writes of the calling
+    /// flow join it until it is committed or disposed. Other writers wait while it is open.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The calling flow already has a transaction open on this repository.</exception>
+    /// <exception cref="WbemException">wbemErrNotSupported: the store cannot group writes.</exception>
+    IRepositoryTransaction BeginTransaction() =>
+        throw new WbemException(WbemErrorEnum.wbemErrNotSupported, $"{GetType().Name} does not support all-or-nothing batches of writes.");
 }
 
 /// <summary>The outcome of <see cref="ICimRepository.PutInstance"/>.</summary>

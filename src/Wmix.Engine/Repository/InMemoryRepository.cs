@@ -12,6 +12,9 @@ namespace Wmix.Engine.Repository;
 /// shared objects, replaced whole (copy-on-write), so a reader sees either the old or the new object, never a torn
 /// one. Writers to one namespace are serialised by that namespace's lock, so a put's existence check and its write
 /// are atomic; namespace creation and deletion are serialised by one store-wide lock.
+/// <para><see cref="BeginTransaction"/> keeps an undo journal of the flow's writes and holds the store's write gate
+/// until it ends, so a rollback restores exactly what was there; readers may see a transaction's writes before it
+/// commits (the in-memory store has no snapshots).</para>
 /// </remarks>
 public sealed class InMemoryRepository : ICimRepository
 {
@@ -20,6 +23,14 @@ public sealed class InMemoryRepository : ICimRepository
     // Serialises namespace creation and deletion so a child can never be created under a parent that is being
     // deleted (the check of the parent and the insert of the child happen under it).
     private readonly Lock _namespaceGate = new();
+
+    // Every write passes this gate, and a transaction holds it from begin to end, so no other writer interleaves with
+    // a batch and a rollback can never undo someone else's write. A semaphore, not a Lock: a transaction may be
+    // committed on another thread than the one that began it (after an await).
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // The transaction of the current flow, if any: writes from that flow join it and skip the gate it holds.
+    private readonly AsyncLocal<Transaction?> _ambient = new();
 
     /// <inheritdoc />
     public bool NamespaceExists(string @namespace) => Find(@namespace) is not null;
@@ -49,6 +60,7 @@ public sealed class InMemoryRepository : ICimRepository
     public bool CreateNamespace(string @namespace)
     {
         var name = Normalise(@namespace);
+        using var write = EnterWrite();
         lock (_namespaceGate)
         {
             if (_namespaces.ContainsKey(name))
@@ -62,6 +74,7 @@ public sealed class InMemoryRepository : ICimRepository
                     $"Namespace '{name[..cut]}' does not exist; create it before '{name}'.");
             }
             _namespaces[name] = new NamespaceStore(name);
+            write.Record(() => _namespaces.TryRemove(name, out _));
             return true;
         }
     }
@@ -71,19 +84,28 @@ public sealed class InMemoryRepository : ICimRepository
     {
         var name = Normalise(@namespace);
         var prefix = name + "\\";
+        using var write = EnterWrite();
         lock (_namespaceGate)
         {
-            if (!_namespaces.TryRemove(name, out _))
+            if (!_namespaces.TryRemove(name, out var removed))
             {
                 return false;
             }
+            var gone = new List<KeyValuePair<string, NamespaceStore>> { new(name, removed) };
             foreach (var key in _namespaces.Keys)
             {
-                if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && _namespaces.TryRemove(key, out var child))
                 {
-                    _namespaces.TryRemove(key, out _);
+                    gone.Add(new(key, child));
                 }
             }
+            write.Record(() =>
+            {
+                foreach (var (key, store) in gone)
+                {
+                    _namespaces[key] = store;
+                }
+            });
             return true;
         }
     }
@@ -110,6 +132,7 @@ public sealed class InMemoryRepository : ICimRepository
     {
         ArgumentNullException.ThrowIfNull(cls);
         RequireFrozen(cls);
+        using var write = EnterWrite();
         var store = Require(@namespace);
         lock (store.WriteGate)
         {
@@ -118,9 +141,11 @@ public sealed class InMemoryRepository : ICimRepository
                 var previous = entry.Class;
                 // The instance bucket survives a class update: the object manager decides what happens to instances.
                 store.Classes[cls.Name] = new ClassEntry(cls, entry.Instances);
+                write.Record(() => store.Classes[cls.Name] = entry);
                 return previous;
             }
             store.Classes[cls.Name] = new ClassEntry(cls, new ConcurrentDictionary<string, CimInstance>(StringComparer.Ordinal));
+            write.Record(() => store.Classes.TryRemove(cls.Name, out _));
             return null;
         }
     }
@@ -128,13 +153,19 @@ public sealed class InMemoryRepository : ICimRepository
     /// <inheritdoc />
     public CimClass? DeleteClass(string @namespace, string className)
     {
+        using var write = EnterWrite();
         if (Find(@namespace) is not { } store)
         {
             return null;
         }
         lock (store.WriteGate)
         {
-            return store.Classes.TryRemove(className, out var entry) ? entry.Class : null;
+            if (!store.Classes.TryRemove(className, out var entry))
+            {
+                return null;
+            }
+            write.Record(() => store.Classes[entry.Class.Name] = entry);
+            return entry.Class;
         }
     }
 
@@ -173,6 +204,7 @@ public sealed class InMemoryRepository : ICimRepository
         ArgumentNullException.ThrowIfNull(instance);
         RequireFrozen(instance);
         previous = null;
+        using var write = EnterWrite();
         if (Find(@namespace) is not { } store)
         {
             return RepositoryPutResult.ClassNotFound;
@@ -194,6 +226,19 @@ public sealed class InMemoryRepository : ICimRepository
                     return RepositoryPutResult.NotFound;
             }
             entry.Instances[canonicalPath] = instance;
+            var bucket = entry.Instances;
+            var replaced = previous;
+            write.Record(() =>
+            {
+                if (replaced is null)
+                {
+                    bucket.TryRemove(canonicalPath, out _);
+                }
+                else
+                {
+                    bucket[canonicalPath] = replaced;
+                }
+            });
             return exists ? RepositoryPutResult.Updated : RepositoryPutResult.Created;
         }
     }
@@ -201,15 +246,102 @@ public sealed class InMemoryRepository : ICimRepository
     /// <inheritdoc />
     public CimInstance? DeleteInstance(string @namespace, string className, string canonicalPath)
     {
+        using var write = EnterWrite();
         if (Find(@namespace) is not { } store)
         {
             return null;
         }
         lock (store.WriteGate)
         {
-            return store.Classes.TryGetValue(className, out var entry) && entry.Instances.TryRemove(canonicalPath, out var removed)
-                ? removed
-                : null;
+            if (!store.Classes.TryGetValue(className, out var entry) || !entry.Instances.TryRemove(canonicalPath, out var removed))
+            {
+                return null;
+            }
+            var bucket = entry.Instances;
+            write.Record(() => bucket[canonicalPath] = removed);
+            return removed;
+        }
+    }
+
+    /// <inheritdoc />
+    public IRepositoryTransaction BeginTransaction()
+    {
+        if (_ambient.Value is { IsOpen: true })
+        {
+            throw new InvalidOperationException("This flow already has a transaction open on the repository; commit or dispose it first.");
+        }
+        _writeGate.Wait();
+        var transaction = new Transaction(this);
+        // Set in this synchronous method, the value is seen by the caller and everything it calls or awaits.
+        _ambient.Value = transaction;
+        return transaction;
+    }
+
+    private WriteScope EnterWrite()
+    {
+        if (_ambient.Value is { IsOpen: true } transaction && ReferenceEquals(transaction.Owner, this))
+        {
+            return new WriteScope(this, transaction);
+        }
+        _writeGate.Wait();
+        return new WriteScope(this, null);
+    }
+
+    /// <summary>One write: joins the flow's transaction (journaling its undo) or holds the write gate for its duration.</summary>
+    private readonly struct WriteScope(InMemoryRepository owner, Transaction? transaction) : IDisposable
+    {
+        public void Record(Action undo) => transaction?.Journal.Add(undo);
+
+        public void Dispose()
+        {
+            if (transaction is null)
+            {
+                owner._writeGate.Release();
+            }
+        }
+    }
+
+    private sealed class Transaction(InMemoryRepository owner) : IRepositoryTransaction
+    {
+        private int _state; // 0 open, 1 ended
+
+        public InMemoryRepository Owner { get; } = owner;
+
+        public List<Action> Journal { get; } = [];
+
+        public bool IsOpen => Volatile.Read(ref _state) == 0;
+
+        public void Commit()
+        {
+            if (Interlocked.Exchange(ref _state, 1) != 0)
+            {
+                throw new InvalidOperationException("The transaction has already ended.");
+            }
+            End();
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _state, 1) != 0)
+            {
+                return;
+            }
+            // Roll back: undo in reverse order, under the gate this transaction still holds.
+            for (var i = Journal.Count - 1; i >= 0; i--)
+            {
+                Journal[i]();
+            }
+            End();
+        }
+
+        private void End()
+        {
+            Journal.Clear();
+            if (ReferenceEquals(Owner._ambient.Value, this))
+            {
+                Owner._ambient.Value = null;
+            }
+            Owner._writeGate.Release();
         }
     }
 

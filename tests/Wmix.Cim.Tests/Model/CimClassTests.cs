@@ -36,6 +36,16 @@ public sealed class CimClassTests
     }
 
     [Fact]
+    public void Freeze_EmbeddedObjectArrayDefault_FreezesTheElements()
+    {
+        var element = new CimClass("Element");
+        var holder = new CimClass("Holder");
+        holder.AddProperty(new CimProperty("Items", CimType.Object, isArray: true, value: new CimObject[] { element }));
+        holder.Freeze();
+        Assert.True(((CimObject[])holder.Properties[0].Value!)[0].IsReadOnly);
+    }
+
+    [Fact]
     public void SystemProperties_OfClass_AreWmis()
     {
         var mid = new CimClass("Wmix_Mid", Base()).Freeze();

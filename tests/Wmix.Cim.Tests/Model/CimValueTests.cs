@@ -79,6 +79,18 @@ public sealed class CimValueTests
         Assert.False(CimValue.AreEqual(null, 0));
     }
 
+    [Fact]
+    public void AreEqual_NaN_EqualsNaNSoCloneComparesEqual()
+    {
+        Assert.True(CimValue.AreEqual(double.NaN, double.NaN));
+        Assert.True(CimValue.AreEqual(float.NaN, double.NaN));
+        Assert.False(CimValue.AreEqual(double.NaN, 0.0));
+        var cls = new CimClass("NaNHolder");
+        cls.AddProperty("R", CimType.Real64, value: double.NaN);
+        cls.Freeze();
+        Assert.True(cls.CompareTo(cls.Clone()));
+    }
+
     [Theory]
     [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
     [InlineData("line\nnext", "\"line\\nnext\"")]
