@@ -1,0 +1,32 @@
+using Wmix.Engine;
+using Wmix.Providers.Linux;
+
+namespace Wmix.Cli;
+
+/// <summary>
+/// The one place where <c>wmix</c> reaches an object manager: today the local engine
+/// (<see cref="ObjectManager.Shared"/> with the Linux providers registered); a <c>--host</c> option for remote
+/// connections plugs in here.
+/// </summary>
+internal static class WmixHost
+{
+    private static readonly Lazy<ObjectManager> s_local = new(CreateLocal, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The local object manager, with the Linux providers registered on first use.</summary>
+    public static ObjectManager Local => s_local.Value;
+
+    /// <summary>Connects to <paramref name="namespace"/> on the local machine.</summary>
+    /// <exception cref="WbemException">The namespace is not a namespace name or does not exist.</exception>
+    public static SWbemServices Connect(string @namespace)
+    {
+        _ = s_local.Value;
+        return new SWbemLocator().ConnectServer(".", @namespace);
+    }
+
+    private static ObjectManager CreateLocal()
+    {
+        var manager = ObjectManager.Shared;
+        LinuxProviders.Register(manager);
+        return manager;
+    }
+}
