@@ -23,6 +23,16 @@ namespace Wmix.Providers.Linux.Providers;
 /// <c>VolumeName</c>; <c>BlockSize</c> = the fragment size; <c>Automount</c> true (it is mounted);
 /// <c>SystemVolume</c>/<c>BootVolume</c> true for the volume mounted at "/" (Linux boots and runs from its root
 /// filesystem; a separate /boot is not distinguished). Unmounted volumes are not listed.</para>
+/// <para><b>Win32_DiskDrive</b>: one instance per non-virtual whole disk in <c>/sys/block</c> (loop, zram, dm and
+/// other devices under <c>/sys/devices/virtual</c> are not drives), in name order; <c>DeviceID</c>/<c>Name</c> = the
+/// device node ("/dev/sda", where Windows has "\\.\PHYSICALDRIVE0"); <c>Index</c> = the position in that order;
+/// <c>Size</c> = sectors × 512 (the kernel's <c>size</c> is always in 512-byte units); <c>BytesPerSector</c> = the
+/// logical block size; <c>TotalSectors</c> = Size / BytesPerSector; <c>Partitions</c> = its partition entries;
+/// <c>Model</c>/<c>Manufacturer</c>/<c>FirmwareRevision</c> from <c>device/model</c>, <c>device/vendor</c>,
+/// <c>device/rev</c> (or <c>firmware_rev</c>); <c>SerialNumber</c> from <c>serial</c> or <c>device/serial</c>;
+/// <c>MediaType</c> "Removable Media" or "Fixed hard disk media"; <c>InterfaceType</c> as Windows reports the bus:
+/// "USB", "IDE" for ATA/SATA, "SCSI" for SCSI, SAS, NVMe and virtio (Windows' virtio and NVMe drivers present SCSI
+/// disks), NULL otherwise. CHS geometry, signature and SCSI addresses stay NULL.</para>
 /// </remarks>
 public sealed class StorageProvider : CimProvider
 {
@@ -35,6 +45,7 @@ public sealed class StorageProvider : CimProvider
         .. StorageSchema.Parents.Select(c => new ProviderClassRegistration(CimSchema.Namespace, c, ProviderCapabilities.None)),
         new(CimSchema.Namespace, StorageSchema.LogicalDisk),
         new(CimSchema.Namespace, StorageSchema.Volume),
+        new(CimSchema.Namespace, StorageSchema.DiskDrive),
     ];
 
     /// <inheritdoc />
@@ -77,6 +88,71 @@ public sealed class StorageProvider : CimProvider
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return Volume(cls, group.ToList(), host);
             }
+        }
+        else if (CimNames.AreEqual(cls.Name, "Win32_DiskDrive"))
+        {
+            foreach (var d in DiskDrives(cls, host, cancellationToken))
+            {
+                yield return d;
+            }
+        }
+    }
+
+    private static IEnumerable<CimInstance> DiskDrives(CimClass cls, string host, CancellationToken cancellationToken)
+    {
+        const string blocks = "/sys/block";
+        if (!Directory.Exists(blocks))
+        {
+            yield break;
+        }
+        var index = 0u;
+        foreach (var dir in Directory.EnumerateFileSystemEntries(blocks).Order(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var real = new DirectoryInfo(dir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? dir;
+            if (real.Contains("/devices/virtual/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var name = Path.GetFileName(dir);
+            var node = "/dev/" + name;
+            var i = cls.SpawnInstance();
+            i["DeviceID"] = node;
+            i["Name"] = node;
+            i["Index"] = index++;
+            i["CreationClassName"] = "Win32_DiskDrive";
+            i["SystemCreationClassName"] = "Win32_ComputerSystem";
+            i["SystemName"] = host;
+            var model = SystemSource.ReadTrimmed(Path.Combine(dir, "device/model"));
+            i["Model"] = model;
+            i["Caption"] = model ?? node;
+            i["Manufacturer"] = SystemSource.ReadTrimmed(Path.Combine(dir, "device/vendor"));
+            i["FirmwareRevision"] = SystemSource.ReadTrimmed(Path.Combine(dir, "device/rev")) ?? SystemSource.ReadTrimmed(Path.Combine(dir, "device/firmware_rev"));
+            i["SerialNumber"] = SystemSource.ReadTrimmed(Path.Combine(dir, "serial")) ?? SystemSource.ReadTrimmed(Path.Combine(dir, "device/serial"));
+            var removable = SystemSource.ReadTrimmed(Path.Combine(dir, "removable")) == "1";
+            i["MediaType"] = removable ? "Removable Media" : "Fixed hard disk media";
+            i["Description"] = "Disk drive";
+            i["MediaLoaded"] = true;
+            var readOnly = SystemSource.ReadTrimmed(Path.Combine(dir, "ro")) == "1";
+            i["Capabilities"] = removable ? (readOnly ? new ushort[] { 3, 7 } : new ushort[] { 3, 4, 7 }) : (readOnly ? new ushort[] { 3 } : new ushort[] { 3, 4 });
+            i["InterfaceType"] = real.Contains("/usb", StringComparison.Ordinal) ? "USB"
+                : real.Contains("/ata", StringComparison.Ordinal) ? "IDE"
+                : real.Contains("/nvme", StringComparison.Ordinal) || real.Contains("/virtio", StringComparison.Ordinal) || real.Contains("/host", StringComparison.Ordinal) ? "SCSI"
+                : null;
+            if (ulong.TryParse(SystemSource.ReadTrimmed(Path.Combine(dir, "size")), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sectors))
+            {
+                var size = sectors * 512;
+                i["Size"] = size;
+                if (uint.TryParse(SystemSource.ReadTrimmed(Path.Combine(dir, "queue/logical_block_size")), System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out var bytesPerSector) && bytesPerSector > 0)
+                {
+                    i["BytesPerSector"] = bytesPerSector;
+                    i["TotalSectors"] = size / bytesPerSector;
+                }
+            }
+            i["Partitions"] = (uint)Directory.EnumerateDirectories(dir).Count(d => File.Exists(Path.Combine(d, "partition")));
+            i["Status"] = "OK";
+            yield return i;
         }
     }
 

@@ -30,6 +30,22 @@ public static class StorageSchema
         .U32("MaximumFileNameLength").Bool("PageFile", "QuotasEnabled", "QuotasIncomplete", "QuotasRebuilding").U32("SerialNumber")
         .Bool("SupportsDiskQuotas", "SupportsFileBasedCompression", "SystemVolume").Build();
 
+    /// <summary>CIM_MediaAccessDevice.</summary>
+    public static CimClass CimMediaAccessDevice { get; } = new ClassBuilder("CIM_MediaAccessDevice", CimSchema.LogicalDevice).Abstract()
+        .P("Capabilities", CimType.UInt16, array: true).P("CapabilityDescriptions", CimType.String, array: true).S("CompressionMethod")
+        .P("DefaultBlockSize", CimType.UInt64, units: "bytes").S("ErrorMethodology").P("MaxBlockSize", CimType.UInt64, units: "bytes")
+        .P("MaxMediaSize", CimType.UInt64, units: "kilobytes").P("MinBlockSize", CimType.UInt64, units: "bytes").Bool("NeedsCleaning")
+        .U32("NumberOfMediaSupported").Build();
+
+    /// <summary>CIM_DiskDrive.</summary>
+    public static CimClass CimDiskDrive { get; } = new ClassBuilder("CIM_DiskDrive", CimMediaAccessDevice).Abstract().Build();
+
+    /// <summary>Win32_DiskDrive.</summary>
+    public static CimClass DiskDrive { get; } = new ClassBuilder("Win32_DiskDrive", CimDiskDrive)
+        .U32("BytesPerSector").S("FirmwareRevision").U32("Index").S("InterfaceType", "Manufacturer").Bool("MediaLoaded").S("MediaType", "Model")
+        .U32("Partitions", "SCSIBus").U16("SCSILogicalUnit", "SCSIPort", "SCSITargetId").U32("SectorsPerTrack").S("SerialNumber").U32("Signature")
+        .P("Size", CimType.UInt64, units: "bytes").U64("TotalCylinders").U32("TotalHeads").U64("TotalSectors", "TotalTracks").U32("TracksPerCylinder").Build();
+
     /// <summary>The abstract parents, in install order.</summary>
-    public static IReadOnlyList<CimClass> Parents { get; } = [CimStorageExtent, CimLogicalDisk, CimStorageVolume];
+    public static IReadOnlyList<CimClass> Parents { get; } = [CimStorageExtent, CimLogicalDisk, CimStorageVolume, CimMediaAccessDevice, CimDiskDrive];
 }

@@ -19,6 +19,13 @@ public sealed class Win32VolumeContractTests : ProviderContractTests
     protected override IEnumerable<string> PushDownProperties => ["DeviceID", "Name"];
 }
 
+public sealed class Win32DiskDriveContractTests : ProviderContractTests
+{
+    protected override string ClassName => "Win32_DiskDrive";
+    protected override CimProvider CreateProvider() => new StorageProvider();
+    protected override IEnumerable<string> PushDownProperties => ["DeviceID", "Index"];
+}
+
 public sealed class StorageProviderTests : IDisposable
 {
     private readonly Wmix.Engine.ObjectManager _manager = TestSupport.NewManager();
@@ -70,6 +77,30 @@ public sealed class StorageProviderTests : IDisposable
         Assert.Equal(true, v["SystemVolume"]);
         Assert.Equal((ulong)new DriveInfo("/").TotalSize, v["Capacity"]);
     }
+
+    [Fact]
+    public async Task DiskDrive_Enumerate_MatchesSysBlock()
+    {
+        var drives = await AllAsync("SELECT * FROM Win32_DiskDrive");
+        var expected = Directory.EnumerateFileSystemEntries("/sys/block")
+            .Where(d => !(new DirectoryInfo(d).ResolveLinkTarget(true)?.FullName ?? d).Contains("/devices/virtual/", StringComparison.Ordinal))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Select(n => "/dev/" + n), drives.OrderBy(d => (uint)d["Index"]!).Select(d => (string)d["DeviceID"]!));
+        foreach (var d in drives)
+        {
+            var name = ((string)d["DeviceID"]!)[5..];
+            Assert.Equal(ulong.Parse(Text($"/sys/block/{name}/size"), System.Globalization.CultureInfo.InvariantCulture) * 512, d["Size"]);
+            var serial = $"/sys/block/{name}/serial";
+            if (File.Exists(serial))
+            {
+                Assert.Equal(Text(serial), d["SerialNumber"]);
+            }
+            var partitions = Directory.EnumerateDirectories($"/sys/block/{name}").Count(p => File.Exists(Path.Combine(p, "partition")));
+            Assert.Equal((uint)partitions, d["Partitions"]);
+        }
+    }
+
+    private static string Text(string path) => File.ReadAllText(path).Trim();
 
     [Fact]
     public void Parse_Mountinfo_KeepsRealFilesystemsOnly()
