@@ -29,6 +29,8 @@ public static class LinuxProviders
         [
             new CimSchemaProvider(),
             new ProcessProvider(options.ProcessEvents),
+            new SystemProvider(),
+            new StorageProvider(),
         ];
     }
 
