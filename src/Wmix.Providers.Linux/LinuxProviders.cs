@@ -29,6 +29,7 @@ public static class LinuxProviders
         [
             new CimSchemaProvider(),
             new ProcessProvider(options.ProcessEvents),
+            new AccountProvider(),
         ];
     }
 
