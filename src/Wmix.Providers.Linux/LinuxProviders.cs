@@ -30,6 +30,7 @@ public static class LinuxProviders
             new CimSchemaProvider(),
             new ProcessProvider(options.ProcessEvents),
             new AccountProvider(),
+            new LogonProvider(),
         ];
     }
 
