@@ -31,6 +31,7 @@ public static class LinuxProviders
             new ProcessProvider(options.ProcessEvents),
             new AccountProvider(),
             new LogonProvider(),
+            new ServiceProvider(),
         ];
     }
 
