@@ -31,6 +31,9 @@ public static class LinuxProviders
             new ProcessProvider(options.ProcessEvents),
             new SystemProvider(),
             new StorageProvider(),
+            new AccountProvider(),
+            new LogonProvider(),
+            new ServiceProvider(),
         ];
     }
 
