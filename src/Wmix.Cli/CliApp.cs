@@ -25,6 +25,8 @@ internal static class CliApp
             WatchCommand.Create(options),
             QueryCommands.Classes(options),
             QueryCommands.Describe(options),
+            RepositoryCommands.Mofcomp(options),
+            RepositoryCommands.Repository(options),
         };
         return root;
     }

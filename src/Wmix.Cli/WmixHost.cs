@@ -1,5 +1,6 @@
 using Wmix.Engine;
 using Wmix.Providers.Linux;
+using Wmix.Repository.Sqlite;
 
 namespace Wmix.Cli;
 
@@ -21,6 +22,25 @@ internal static class WmixHost
     {
         _ = s_local.Value;
         return new SWbemLocator().ConnectServer(".", @namespace);
+    }
+
+    /// <summary>
+    /// The durable repository: <paramref name="directory"/>, or the standard location (<c>$WMIX_REPOSITORY</c>, else
+    /// <c>$XDG_DATA_HOME/wmix</c>).
+    /// </summary>
+    /// <exception cref="WbemException">The repository cannot be opened (see <see cref="SqliteRepository.Open"/>).</exception>
+    public static SqliteRepository OpenRepository(string? directory) =>
+        SqliteRepository.Open(string.IsNullOrEmpty(directory) ? SqliteRepository.DefaultLocation(forServer: false) : directory);
+
+    /// <summary>
+    /// An object manager over <paramref name="repository"/> with the Linux providers' classes installed (so MOF can
+    /// derive from them). The caller disposes it before the repository.
+    /// </summary>
+    public static ObjectManager OpenDurable(SqliteRepository repository)
+    {
+        var manager = new ObjectManager(new ObjectManagerOptions { Repository = repository });
+        LinuxProviders.Register(manager);
+        return manager;
     }
 
     private static ObjectManager CreateLocal()

@@ -19,9 +19,12 @@ internal static class WmixTool
     public static string Dll { get; } = FindDll();
 
     /// <summary>Runs <c>wmix</c> with <paramref name="args"/> to the end and returns its exit code and output.</summary>
-    public static async Task<WmixResult> RunAsync(params string[] args)
+    public static Task<WmixResult> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>Runs <c>wmix</c> with extra environment variables (e.g. <c>WMIX_REPOSITORY</c>).</summary>
+    public static async Task<WmixResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = new CancellationTokenSource(DefaultTimeout);
@@ -42,7 +45,10 @@ internal static class WmixTool
     /// a child started from a non-interactive shell's background job would otherwise inherit SIGINT ignored, and the
     /// runtime rightly keeps an ignored signal ignored.
     /// </summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <inheritdoc cref="Start(string[])"/>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("env")
         {
@@ -62,6 +68,10 @@ internal static class WmixTool
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start wmix.");
     }
 
