@@ -292,4 +292,25 @@ public sealed class EngineVectorTests
         Assert.Equal("Base", a.SystemProperties_.Item("__CLASS").Value);
         Assert.Equal(@"\\" + Environment.MachineName + @"\" + _ns.Name + ":Base.Name=\"b1\"", a.Path_.Path, ignoreCase: true);
     }
+
+    [Fact]
+    public async Task Cancel_ThousandsOfHangingEngineQueries_AllCompletedAndReleased()
+    {
+        var sink = new SWbemSink();
+        var completed = 0;
+        sink.OnCompleted += (h, e, ctx) => Interlocked.Increment(ref completed);
+        for (var i = 0; i < 5000; i++)
+        {
+            Svc.ExecQueryAsync(sink, "SELECT * FROM HangItem");
+        }
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        sink.Cancel();
+        Assert.Equal(0, _ns.OutstandingOperations);
+        var wait = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref completed) < 5000 && wait.ElapsedMilliseconds < 10_000)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(5000, completed);
+    }
 }

@@ -446,18 +446,26 @@ internal sealed class SinkDispatcher : IThreadPoolWorkItem
                 (failures ??= []).Add(new WbemException(WbemErrorEnum.wbemErrFailed,
                     $"Cancel: a handler of this sink did not return within {timeout.TotalSeconds:0.#} s."));
             }
+            // The bound is on progress, not on the whole batch: Cancel fails when the engine releases nothing for
+            // `timeout`, however many calls it is releasing (issue #3, C10).
+            deadline = DateTime.UtcNow + timeout;
             foreach (var call in calls)
             {
                 // Method calls are cancelled on the client side only; their provider runs on (spec C8), so
                 // waiting for them would turn Cancel into a wait for the method.
-                if (call.Operation is { Kind: not OperationKind.ExecMethod } op)
+                if (call.Operation is not { Kind: not OperationKind.ExecMethod } op || op.Quiesced.IsCompleted)
                 {
-                    var remaining = deadline - DateTime.UtcNow;
-                    if (remaining < TimeSpan.Zero || !op.Quiesced.Wait(remaining))
-                    {
-                        (failures ??= []).Add(new WbemException(WbemErrorEnum.wbemErrFailed,
-                            $"Cancel: operation {op} was not released within {timeout.TotalSeconds:0.#} s."));
-                    }
+                    continue;
+                }
+                var remaining = deadline - DateTime.UtcNow;
+                if (remaining > TimeSpan.Zero && op.Quiesced.Wait(remaining))
+                {
+                    deadline = DateTime.UtcNow + timeout;
+                }
+                else
+                {
+                    (failures ??= []).Add(new WbemException(WbemErrorEnum.wbemErrFailed,
+                        $"Cancel: operation {op} was not released within {timeout.TotalSeconds:0.#} s."));
                 }
             }
         }

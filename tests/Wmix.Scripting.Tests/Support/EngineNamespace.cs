@@ -74,6 +74,7 @@ internal sealed class TestProvider : CimProvider
     private readonly CimClass _slow;
     private readonly CimClass _failing;
     private readonly CimClass _calc;
+    private readonly CimClass _hang;
 
     public TestProvider(string ns)
     {
@@ -83,6 +84,9 @@ internal sealed class TestProvider : CimProvider
         _failing = new CimClass("Failing");
         _failing.AddProperty("Id", CimType.UInt32, isKey: true);
         _failing.Freeze();
+        _hang = new CimClass("HangItem");
+        _hang.AddProperty("Id", CimType.UInt32, isKey: true);
+        _hang.Freeze();
         _calc = new CimClass("Calc");
         _calc.AddProperty("Id", CimType.UInt32, isKey: true);
         _calc.AddMethod(new CimMethod("Five", CimType.UInt32));
@@ -95,6 +99,7 @@ internal sealed class TestProvider : CimProvider
         [
             new ProviderClassRegistration(ns, _slow),
             new ProviderClassRegistration(ns, _failing),
+            new ProviderClassRegistration(ns, _hang),
             new ProviderClassRegistration(ns, _calc, ProviderCapabilities.All),
         ];
     }
@@ -124,8 +129,15 @@ internal sealed class TestProvider : CimProvider
                 ExtendedStatus = new WbemExtendedStatus(WbemErrorEnum.wbemErrProviderFailure, "ExecQuery", "Failing always fails.", null, Name),
             },
             "Calc" => FromEnumerableAsync([CalcInstance(cls)], cancellationToken),
+            "HangItem" => HangAsync(cancellationToken),
             _ => FromEnumerableAsync([], cancellationToken),
         };
+
+    private static async IAsyncEnumerable<CimInstance> HangAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        yield break;
+    }
 
     private static CimInstance CalcInstance(CimClass cls)
     {
