@@ -5,7 +5,29 @@ namespace Wmix.Cim.Tests.Mof;
 /// <summary>The whole DMTF CIM Schema 2.41 compiles into a consistent class graph, and round-trips through MOF text.</summary>
 public sealed class CimSchemaTests
 {
-    internal const string SchemaDirectory = "/work/shared/corpus/cim-schema-2.41";
+    /// <summary>
+    /// The schema folder: $WMIX_CIM_SCHEMA, else shared/corpus/cim-schema-2.41 in a folder above the test binaries
+    /// (CI clones the repository with shared/ beside it), else the development machine's /work/shared.
+    /// </summary>
+    internal static string SchemaDirectory { get; } = FindSchemaDirectory();
+
+    private static string FindSchemaDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("WMIX_CIM_SCHEMA");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "corpus", "cim-schema-2.41");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        return "/work/shared/corpus/cim-schema-2.41";
+    }
 
     private static readonly Lazy<MofCompilationResult> s_schema = new(() => new MofCompiler().CompileFile(EntryFile));
 
