@@ -12,10 +12,15 @@ namespace Wmix.Engine;
 internal sealed class LocalConnection : ICimConnection
 {
     private const string Wql = "WQL";
+    private const int MinimumSweep = 256;
 
     private readonly ObjectManager _manager;
-    // The connection's outstanding operations, so Dispose can cancel them; each removes itself when it ends.
+    // The connection's operations, so Dispose can cancel the outstanding ones. Ended operations are swept out in
+    // batches (amortised O(1) per call) instead of each registering an end callback: that keeps a closure, a
+    // delegate and a list per operation off the hot path and out of every outstanding operation's footprint.
     private readonly ConcurrentDictionary<long, CimOperation> _operations = new();
+    private int _sinceSweep;
+    private int _sweepThreshold = MinimumSweep;
     private int _disposed;
 
     public LocalConnection(ObjectManager manager, string @namespace)
@@ -154,7 +159,25 @@ internal sealed class LocalConnection : ICimConnection
     private void Track(CimOperation operation)
     {
         _operations[operation.Id] = operation;
-        operation.OnEnd(() => _operations.TryRemove(operation.Id, out _));
+        // Sweep after as many new calls as were still outstanding at the last sweep (at least MinimumSweep), so the
+        // cost per call stays O(1) and the ended operations kept around stay below about twice the live ones.
+        if (Interlocked.Increment(ref _sinceSweep) >= Volatile.Read(ref _sweepThreshold))
+        {
+            Volatile.Write(ref _sinceSweep, 0);
+            var remaining = 0;
+            foreach (var (id, tracked) in _operations)
+            {
+                if (tracked.IsEnded)
+                {
+                    _operations.TryRemove(id, out _);
+                }
+                else
+                {
+                    remaining++;
+                }
+            }
+            Volatile.Write(ref _sweepThreshold, Math.Max(MinimumSweep, remaining));
+        }
         // A Dispose racing with this call may have missed the operation: cancel it here instead.
         if (Volatile.Read(ref _disposed) != 0)
         {

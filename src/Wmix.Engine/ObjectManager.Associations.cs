@@ -11,6 +11,11 @@ public sealed partial class ObjectManager
     /// <summary>The producer of AssociatorsOf and ASSOCIATORS OF: the endpoints linked to the source object.</summary>
     internal async Task AssociatorsAsync(string @namespace, string objectPath, AssociatorsFilter filter, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         CheckFlags(filter.ClassesOnly, filter.SchemaOnly, filter.ResultClass);
         var cancellationToken = operation.CancellationToken;
         var context = new ProviderContext(@namespace, ServerName, options, null, operation, cancellationToken);
@@ -80,6 +85,11 @@ public sealed partial class ObjectManager
     /// <summary>The producer of ReferencesTo and REFERENCES OF: the association objects that refer to the source object.</summary>
     internal async Task ReferencesAsync(string @namespace, string objectPath, ReferencesFilter filter, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         CheckFlags(filter.ClassesOnly, filter.SchemaOnly, filter.ResultClass);
         var cancellationToken = operation.CancellationToken;
         var context = new ProviderContext(@namespace, ServerName, options, null, operation, cancellationToken);

@@ -10,6 +10,11 @@ public sealed partial class ObjectManager
 {
     internal async Task GetObjectAsync(string @namespace, string? objectPath, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         if (string.IsNullOrEmpty(objectPath))
         {
             // WMI: Get with an empty path gives a new, empty class object.
@@ -33,24 +38,31 @@ public sealed partial class ObjectManager
 
     internal async Task InstancesOfAsync(string @namespace, string className, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         var cls = GetClass(@namespace, className)
             ?? throw new WbemException(WbemErrorEnum.wbemErrInvalidClass, $"Class '{className}' does not exist in '{@namespace}'.");
         var cancellationToken = operation.CancellationToken;
         var context = new ProviderContext(@namespace, ServerName, options, null, operation, cancellationToken);
         foreach (var c in ClassesToScan(@namespace, cls, !options.Shallow))
         {
-            await foreach (var instance in EnumerateExactAsync(@namespace, c, context, cancellationToken).ConfigureAwait(false))
+            if (!await DeliverExactAsync(@namespace, c, context, QueryFilter.All, null, operation).ConfigureAwait(false))
             {
-                if (!await operation.DeliverAsync(instance).ConfigureAwait(false))
-                {
-                    return;
-                }
+                return;
             }
         }
     }
 
     internal async Task SubclassesOfAsync(string @namespace, string? superclass, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         IEnumerable<CimClass> classes;
         if (string.IsNullOrEmpty(superclass))
         {
@@ -78,6 +90,11 @@ public sealed partial class ObjectManager
 
     internal async Task PutAsync(string @namespace, CimObject value, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         CimObjectPath path;
         if (value is CimClass cls)
         {
@@ -94,6 +111,11 @@ public sealed partial class ObjectManager
 
     internal async Task DeleteAsync(string @namespace, string objectPath, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            // Cancelled before the producer got a thread: no work at all (cheap start-and-cancel cycles).
+            return;
+        }
         var path = ParseLocalPath(@namespace, objectPath);
         if (path.IsClass)
         {

@@ -101,6 +101,76 @@ public sealed partial class ObjectManager
         }
     }
 
+    /// <summary>
+    /// Streams the instances of exactly <paramref name="cls"/> that pass <paramref name="filter"/> (projected when
+    /// <paramref name="projection"/> is given) into <paramref name="operation"/>; false when the operation ended and
+    /// the producer must stop. The hot path of InstancesOf and data queries: for a provider class it walks the
+    /// provider's enumerator directly, one async layer, no allocation per object beyond what the provider makes.
+    /// </summary>
+    private async ValueTask<bool> DeliverExactAsync(string @namespace, CimClass cls, ProviderContext context, QueryFilter filter,
+        Projection? projection, CimOperation operation)
+    {
+        var cancellationToken = operation.CancellationToken;
+        var provider = CimNames.AreEqual(cls.Name, SystemSchema.NamespaceClass) ? null : FindProvider(@namespace, cls.Name);
+        if (provider is null)
+        {
+            await foreach (var instance in EnumerateExactAsync(@namespace, cls, context, cancellationToken).ConfigureAwait(false))
+            {
+                if (filter.Matches(instance) && !await operation.DeliverAsync(Project(instance)).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        RequireCapability(provider, @namespace, cls, ProviderCapabilities.Enumerate, "enumerate instances of");
+        IAsyncEnumerator<CimInstance> items;
+        try
+        {
+            items = provider.EnumerateInstancesAsync(context, cls, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception e) when (IsProviderFault(e, cancellationToken))
+        {
+            throw ProviderFault(provider, "EnumerateInstances", e);
+        }
+        try
+        {
+            while (true)
+            {
+                CimInstance? item;
+                try
+                {
+                    if (!await items.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        return true;
+                    }
+                    item = items.Current;
+                }
+                catch (Exception e) when (IsProviderFault(e, cancellationToken))
+                {
+                    throw ProviderFault(provider, "EnumerateInstances", e);
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (item is null || !(ReferenceEquals(item.Class, cls) || CimNames.AreEqual(item.ClassName, cls.Name)))
+                {
+                    continue;
+                }
+                item = Seal(item, @namespace);
+                if (filter.Matches(item) && !await operation.DeliverAsync(Project(item)).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            await items.DisposeAsync().ConfigureAwait(false);
+        }
+
+        CimObject Project(CimInstance instance) =>
+            projection is null ? instance : Locate(projection.Project(instance), @namespace).Freeze();
+    }
+
     /// <summary>Locates and freezes a provider's instance; in place (no copy) when the provider handed over a mutable one.</summary>
     private CimInstance Seal(CimInstance instance, string @namespace) =>
         instance.IsReadOnly ? Locate(instance, @namespace) : (CimInstance)instance.WithLocation(ServerName, @namespace).Freeze();

@@ -11,6 +11,10 @@ public sealed partial class ObjectManager
     /// <summary>The producer of ExecQuery: parses the text and streams the results into <paramref name="operation"/>.</summary>
     internal Task ExecQueryAsync(string @namespace, string text, CallOptions options, CimOperation operation)
     {
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
         var query = WqlParser.Parse(text, WqlQueryKind.Data);
         return query switch
         {
@@ -48,17 +52,9 @@ public sealed partial class ObjectManager
             {
                 continue;
             }
-            await foreach (var instance in EnumerateExactAsync(@namespace, c, context, cancellationToken).ConfigureAwait(false))
+            if (!await DeliverExactAsync(@namespace, c, context, filter, projection, operation).ConfigureAwait(false))
             {
-                if (!filter.Matches(instance))
-                {
-                    continue;
-                }
-                CimObject result = projection is null ? instance : Locate(projection.Project(instance), @namespace).Freeze();
-                if (!await operation.DeliverAsync(result).ConfigureAwait(false))
-                {
-                    return;
-                }
+                return;
             }
         }
     }

@@ -16,12 +16,19 @@ public sealed partial class ObjectManager
 
     /// <summary>
     /// The classes derived from <paramref name="className"/> (all levels when <paramref name="deep"/>, else direct
-    /// children), parents before children, never the class itself. Empty for an unknown class.
+    /// children), parents before children, never the class itself. Empty for an unknown class. Shared: do not cast
+    /// and change the result.
     /// </summary>
-    internal IEnumerable<CimClass> GetSubclasses(string @namespace, string className, bool deep)
+    internal IReadOnlyList<CimClass> GetSubclasses(string @namespace, string className, bool deep)
     {
+        var view = View(@namespace);
+        var cache = deep ? view.Deep : view.Shallow;
+        if (cache.TryGetValue(className, out var cached))
+        {
+            return cached;
+        }
         var list = new List<CimClass>();
-        foreach (var cls in Repository.GetClasses(@namespace))
+        foreach (var cls in view.All)
         {
             if (CimNames.AreEqual(cls.Name, className))
             {
@@ -32,8 +39,9 @@ public sealed partial class ObjectManager
                 list.Add(cls);
             }
         }
-        SortParentsFirst(list);
-        return list;
+        CimClass[] result = [.. list];
+        cache.TryAdd(className, result);
+        return result;
     }
 
     /// <summary>
@@ -43,13 +51,42 @@ public sealed partial class ObjectManager
     internal CimProvider? FindProvider(string @namespace, string className) =>
         _routes.TryGetValue(@namespace, out var classes) && classes.TryGetValue(className, out var route) ? route.Provider : null;
 
-    /// <summary>Every class of a namespace, parents before children, then by name.</summary>
-    private List<CimClass> AllClasses(string @namespace)
+    /// <summary>Every class of a namespace, parents before children, then by name. Shared: do not change it.</summary>
+    private IReadOnlyList<CimClass> AllClasses(string @namespace) => View(@namespace).All;
+
+    // Views of each namespace's schema (sorted classes, subclass lists), derived from the repository and rebuilt
+    // lazily after a schema change: every repository schema write bumps _schemaVersion after it is done, and a view
+    // records the version it was built at, so a view built from data older than the last change is never used.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SchemaView> _views = new(StringComparer.OrdinalIgnoreCase);
+    private long _schemaVersion;
+
+    private sealed class SchemaView(long version, IReadOnlyList<CimClass> all)
     {
-        var list = new List<CimClass>(Repository.GetClasses(@namespace));
-        SortParentsFirst(list);
-        return list;
+        public long Version { get; } = version;
+
+        public IReadOnlyList<CimClass> All { get; } = all;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, CimClass[]> Deep { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, CimClass[]> Shallow { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
+
+    private SchemaView View(string @namespace)
+    {
+        var version = Interlocked.Read(ref _schemaVersion);
+        if (_views.TryGetValue(@namespace, out var view) && view.Version == version)
+        {
+            return view;
+        }
+        var all = new List<CimClass>(Repository.GetClasses(@namespace));
+        SortParentsFirst(all);
+        view = new SchemaView(version, all);
+        _views[@namespace] = view;
+        return view;
+    }
+
+    /// <summary>Marks every schema view stale; called after each schema write to the repository.</summary>
+    private void SchemaChanged() => Interlocked.Increment(ref _schemaVersion);
 
     private static void SortParentsFirst(List<CimClass> list) =>
         list.Sort(static (a, b) =>
@@ -84,6 +121,7 @@ public sealed partial class ObjectManager
             }
             var full = parent is null ? part : parent + "\\" + part;
             Repository.CreateNamespace(full);
+            SchemaChanged();
             InstallSystemClasses(full);
             if (parent is not null)
             {
@@ -100,6 +138,7 @@ public sealed partial class ObjectManager
             if (Repository.GetClass(@namespace, cls.Name) is null)
             {
                 Repository.PutClass(@namespace, Locate(cls, @namespace));
+                SchemaChanged();
             }
         }
     }
@@ -168,6 +207,7 @@ public sealed partial class ObjectManager
             if (created)
             {
                 Repository.CreateNamespace(full);
+                SchemaChanged();
                 InstallSystemClasses(full);
             }
         }
@@ -191,6 +231,7 @@ public sealed partial class ObjectManager
                 ?? throw new WbemException(WbemErrorEnum.wbemErrNotFound, $"Namespace '{full}' does not exist.");
             instance = NamespaceInstance(parent, NamespaceNames.Leaf(name));
             Repository.DeleteNamespace(name);
+            SchemaChanged();
             foreach (var key in _routes.Keys)
             {
                 if (NamespaceNames.AreEqual(key, name) || key.StartsWith(name + "\\", StringComparison.OrdinalIgnoreCase))
@@ -269,6 +310,7 @@ public sealed partial class ObjectManager
             if (existing is null)
             {
                 Repository.PutClass(@namespace, stored);
+                SchemaChanged();
                 events.Add(new(@namespace, IntrinsicEventKind.ClassCreation, stored, null));
             }
             else
@@ -341,9 +383,11 @@ public sealed partial class ObjectManager
         }
 
         Repository.PutClass(@namespace, updated);
+        SchemaChanged();
         foreach (var (_, replacement) in replacements)
         {
             Repository.PutClass(@namespace, replacement);
+            SchemaChanged();
         }
         // Instances that survived (harmless changes) move to the new class objects so they show the new definition.
         foreach (var (oldClass, newClass) in replacements.Prepend((existing, updated)))
@@ -380,6 +424,7 @@ public sealed partial class ObjectManager
                     events.Add(new(@namespace, IntrinsicEventKind.InstanceDeletion, instance, null));
                 }
                 Repository.DeleteClass(@namespace, c.Name);
+                SchemaChanged();
                 if (_routes.TryGetValue(@namespace, out var routes))
                 {
                     routes.TryRemove(c.Name, out _);

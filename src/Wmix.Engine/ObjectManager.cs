@@ -134,6 +134,7 @@ public sealed partial class ObjectManager : IDisposable
                 }
                 var installed = PrepareClass(ns, definition, markDynamicFor: provider);
                 var previous = Repository.PutClass(ns, installed);
+                SchemaChanged();
                 _routes.GetOrAdd(ns, static _ => new ConcurrentDictionary<string, ProviderRoute>(StringComparer.OrdinalIgnoreCase))[installed.Name] =
                     new ProviderRoute(provider, registration.Capabilities);
                 events.Add((ns, previous is null ? IntrinsicEventKind.ClassCreation : IntrinsicEventKind.ClassModification, installed, previous));

@@ -9,6 +9,7 @@ public sealed class CimInstance : CimObject
     private readonly CimClass _class;
     private readonly object?[] _values;
     private CimQualifierSet? _qualifiers;
+    private CimQualifierSet?[]? _propertyQualifiers;
 
     internal CimInstance(CimClass cls, object?[] values)
     {
@@ -44,6 +45,45 @@ public sealed class CimInstance : CimObject
         }
         return set;
     }
+
+    /// <summary>
+    /// The qualifiers this instance itself gives the property at <paramref name="index"/> (MOF's
+    /// <c>[Qualifier] Prop = value;</c> inside <c>instance of</c>); empty unless set. Class-level property qualifiers
+    /// stay on the class's <see cref="CimProperty.Qualifiers"/>.
+    /// </summary>
+    public CimQualifierSet PropertyQualifiers(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _values.Length);
+        if (_propertyQualifiers?[index] is { } set)
+        {
+            return set;
+        }
+        set = new CimQualifierSet();
+        if (IsReadOnly)
+        {
+            // A frozen instance hands out an empty read-only set without keeping it.
+            set.MakeReadOnly();
+            return set;
+        }
+        _propertyQualifiers ??= new CimQualifierSet?[_values.Length];
+        _propertyQualifiers[index] = set;
+        return set;
+    }
+
+    /// <summary>The instance's own qualifiers of the property named <paramref name="name"/>; wbemErrNotFound for an unknown name.</summary>
+    public CimQualifierSet PropertyQualifiers(string name)
+    {
+        var index = _class.IndexOf(name);
+        return index >= 0 ? PropertyQualifiers(index)
+            : throw new WbemException(WbemErrorEnum.wbemErrNotFound, $"'{ClassName}' has no property '{name}'.");
+    }
+
+    /// <summary>True when the instance gives the property at <paramref name="index"/> qualifiers of its own.</summary>
+    internal bool HasPropertyQualifiers(int index) => _propertyQualifiers?[index] is { Count: > 0 };
+
+    /// <summary>The instance's own qualifiers of a property without creating a set, or null.</summary>
+    internal CimQualifierSet? OwnPropertyQualifiers(int index) => _propertyQualifiers?[index];
 
     /// <inheritdoc />
     public override object? GetValue(int index) => _values[index];
@@ -121,13 +161,17 @@ public sealed class CimInstance : CimObject
         {
             copy._qualifiers = _qualifiers.Clone();
         }
+        if (_propertyQualifiers is not null)
+        {
+            copy._propertyQualifiers = Array.ConvertAll(_propertyQualifiers, q => q?.Clone());
+        }
         CopyLocationTo(copy);
         return copy;
     }
 
     private protected override CimObject ShallowCopy()
     {
-        var copy = new CimInstance(_class, (object?[])_values.Clone()) { _qualifiers = _qualifiers, IsReadOnly = IsReadOnly };
+        var copy = new CimInstance(_class, (object?[])_values.Clone()) { _qualifiers = _qualifiers, _propertyQualifiers = _propertyQualifiers, IsReadOnly = IsReadOnly };
         CopyLocationTo(copy);
         return copy;
     }
@@ -155,6 +199,13 @@ public sealed class CimInstance : CimObject
             }
         }
         _qualifiers?.MakeReadOnly();
+        if (_propertyQualifiers is not null)
+        {
+            foreach (var q in _propertyQualifiers)
+            {
+                q?.MakeReadOnly();
+            }
+        }
         IsReadOnly = true;
         return this;
     }

@@ -5,7 +5,8 @@ namespace Wmix.Cim;
 /// <summary>Writes classes and instances as MOF text, the form of WMI's <c>GetObjectText_</c>.</summary>
 /// <remarks>
 /// A class shows its local qualifiers, local (declared or overridden) properties and methods; an instance
-/// shows every property that has a value. Embedded objects are written inline.
+/// shows every property that has a value, and NULL for one that clears a class default. Embedded objects are
+/// written inline.
 /// </remarks>
 public static class CimMofWriter
 {
@@ -38,7 +39,7 @@ public static class CimMofWriter
                 }
                 sb.Append(inner);
                 WriteQualifiers(sb, p.Qualifiers, "", newLine: false);
-                AppendType(sb, p.Type, p.ReferenceClassName);
+                AppendType(sb, p.Type, p.ReferenceClassName, p.Qualifiers);
                 sb.Append(' ').Append(p.Name);
                 if (p.IsArray)
                 {
@@ -59,7 +60,15 @@ public static class CimMofWriter
                 }
                 sb.Append(inner);
                 WriteQualifiers(sb, m.Qualifiers, "", newLine: false);
-                sb.Append(m.ReturnType == CimType.None ? "void" : m.ReturnType.MofName()).Append(' ').Append(m.Name).Append('(');
+                if (m.ReturnType == CimType.None)
+                {
+                    sb.Append("void");
+                }
+                else
+                {
+                    AppendType(sb, m.ReturnType, null, m.Qualifiers);
+                }
+                sb.Append(' ').Append(m.Name).Append('(');
                 for (var i = 0; i < m.Parameters.Count; i++)
                 {
                     var param = m.Parameters[i];
@@ -68,7 +77,7 @@ public static class CimMofWriter
                         sb.Append(", ");
                     }
                     WriteQualifiers(sb, param.Qualifiers, "", newLine: false);
-                    AppendType(sb, param.Type, param.ReferenceClassName);
+                    AppendType(sb, param.Type, param.ReferenceClassName, param.Qualifiers);
                     sb.Append(' ').Append(param.Name);
                     if (param.IsArray)
                     {
@@ -85,13 +94,26 @@ public static class CimMofWriter
         for (var i = 0; i < obj.Properties.Count; i++)
         {
             var value = obj.GetValue(i);
-            if (value is null)
+            var p = obj.Properties[i];
+            if (value is null && p.Value is null)
             {
                 continue;
             }
-            var p = obj.Properties[i];
-            sb.Append(inner).Append(p.Name).Append(" = ");
-            AppendValue(sb, value, p.Type, inner);
+            sb.Append(inner);
+            if (obj is CimInstance instance && instance.OwnPropertyQualifiers(i) is { Count: > 0 } own)
+            {
+                WriteQualifiers(sb, own, "", newLine: false);
+            }
+            sb.Append(p.Name).Append(" = ");
+            if (value is null)
+            {
+                // The class has a default, so an instance that cleared it says so explicitly.
+                sb.Append("NULL");
+            }
+            else
+            {
+                AppendValue(sb, value, p.Type, inner);
+            }
             sb.Append(";\n");
         }
         sb.Append(indent).Append("};\n");
@@ -99,16 +121,24 @@ public static class CimMofWriter
 
     private static CimQualifierSet LocalOnly(CimQualifierSet set) => new(set.Where(q => q.IsLocal));
 
-    private static void AppendType(StringBuilder sb, CimType type, string? referenceClass)
+    private static void AppendType(StringBuilder sb, CimType type, string? referenceClass, CimQualifierSet qualifiers)
     {
         if (type == CimType.Reference)
         {
             sb.Append(referenceClass ?? "object").Append(" ref");
         }
-        else if (type == CimType.Object && referenceClass is not null)
+        else if (type == CimType.Object)
         {
-            // An embedded object of a known class is written with the EmbeddedInstance convention of WMI's MOF.
-            sb.Append("object");
+            // DSP0004 declares embedded objects as strings marked EmbeddedObject / EmbeddedInstance("Class"); WMI's
+            // own MOF names the class as the type ("Win32_ACE DACL[]") or writes "object" when any class will do.
+            if (qualifiers.Contains("EmbeddedInstance") || qualifiers.IsTrue("EmbeddedObject"))
+            {
+                sb.Append("string");
+            }
+            else
+            {
+                sb.Append(referenceClass ?? "object");
+            }
         }
         else
         {

@@ -49,6 +49,8 @@ public abstract class CimObject
         "__DERIVATION", "__SERVER", "__NAMESPACE", "__PATH",
     ];
 
+    private static readonly CimQualifierSet s_noQualifiers = new();
+
     private protected CimObject()
     {
     }
@@ -270,6 +272,11 @@ public abstract class CimObject
             }
             if ((flags & CimComparisonFlags.IgnoreQualifiers) == 0 && Genus == CimGenus.Class &&
                 !QualifiersEqual(mine.Qualifiers, theirs.Qualifiers, flags))
+            {
+                return false;
+            }
+            if ((flags & CimComparisonFlags.IgnoreQualifiers) == 0 && this is CimInstance a && other is CimInstance b &&
+                !QualifiersEqual(a.OwnPropertyQualifiers(i) ?? s_noQualifiers, b.OwnPropertyQualifiers(j) ?? s_noQualifiers, flags))
             {
                 return false;
             }

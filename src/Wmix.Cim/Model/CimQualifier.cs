@@ -75,17 +75,34 @@ public sealed class CimQualifier
     /// <summary>True when the value is amended (localized).</summary>
     public bool IsAmended => (Flavor & CimFlavor.Amended) != 0;
 
-    /// <summary>The standard flavor of a well-known qualifier (DSP0004), ToSubclass for any other.</summary>
+    /// <summary>
+    /// The standard flavor of a well-known qualifier as DSP0004 declares it (Abstract, Deprecated, Experimental,
+    /// Override and Version are Restricted; Key, Association, In, Out and the other DisableOverride ones are
+    /// ToSubclass + DisableOverride), ToSubclass for any other.
+    /// </summary>
     public static CimFlavor DefaultFlavor(string name) => name.ToUpperInvariant() switch
     {
-        "ABSTRACT" or "DEPRECATED" or "EXPERIMENTAL" or "OVERRIDE" or "VERSION" or "UMLPACKAGEPATH" => CimFlavor.None,
+        "ABSTRACT" or "DEPRECATED" or "EXPERIMENTAL" or "OVERRIDE" or "VERSION" => CimFlavor.None,
         "KEY" or "ASSOCIATION" or "INDICATION" or "AGGREGATION" or "AGGREGATE" or "COMPOSITION" or "IN" or "OUT"
-            or "STATIC" or "WEAK" or "EXCEPTION" or "TERMINAL" => CimFlavor.ToSubclass | CimFlavor.DisableOverride,
+            or "STATIC" or "WEAK" or "EXCEPTION" or "ARRAYTYPE" or "DN" or "EMBEDDEDOBJECT" or "NULLVALUE" or "OCTETSTRING"
+            or "PROPAGATED" or "REQUIRED" or "STRUCTURE" or "UNKNOWNVALUES" or "UNSUPPORTEDVALUES"
+            => CimFlavor.ToSubclass | CimFlavor.DisableOverride,
         _ => CimFlavor.ToSubclass,
     };
 
+    // Copies an already converted qualifier: no re-conversion (and no copy of array values), which keeps class
+    // inheritance cheap. A qualifier never changes its value after construction, so sharing it is safe.
+    private CimQualifier(CimQualifier source, CimFlavor flavor)
+    {
+        Name = source.Name;
+        Value = source.Value;
+        Type = source.Type;
+        IsArray = source.IsArray;
+        Flavor = flavor;
+    }
+
     /// <summary>A copy with another flavor.</summary>
-    public CimQualifier WithFlavor(CimFlavor flavor) => flavor == Flavor ? this : new CimQualifier(Name, Value, flavor, Type, IsArray);
+    public CimQualifier WithFlavor(CimFlavor flavor) => flavor == Flavor ? this : new CimQualifier(this, flavor);
 
     /// <summary>A copy with another value of the same type.</summary>
     public CimQualifier WithValue(object? value) => new(Name, value, Flavor, Type, IsArray);

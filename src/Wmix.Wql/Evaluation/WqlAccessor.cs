@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Wmix.Cim;
 
 namespace Wmix.Wql.Evaluation;
@@ -111,30 +112,68 @@ internal sealed class WqlSystemAccessor : WqlAccessor
     }
 }
 
-/// <summary>A property found by name on whatever class the object has (no class known at compile time).</summary>
+/// <summary>
+/// A property found by name on whatever class the object has (no class known at compile time, or past an embedded
+/// object). Lookups are remembered per frozen class in a small direct-mapped cache, so a filter that sees the same
+/// few classes over and over does one dictionary lookup per class, not per object.
+/// </summary>
 internal sealed class WqlNamedAccessor(string name) : WqlAccessor
 {
+    private const int CacheSize = 4;
+
+    // Entries are immutable and replaced whole; evaluating threads write them without a lock because a reference
+    // store is atomic and every entry stored is correct for its class — a lost update only costs another lookup.
+    private readonly Entry?[] _cache = new Entry?[CacheSize];
+
     public override bool TryGet(CimObject obj, out object? value, out CimType type)
     {
         var cls = obj.Class;
+        var slot = RuntimeHelpers.GetHashCode(cls) & (CacheSize - 1);
+        var entry = _cache[slot];
+        if (entry is null || !ReferenceEquals(entry.Class, cls))
+        {
+            entry = Lookup(cls);
+            if (entry is null)
+            {
+                // Only a class changed while being read could get here; treat it as missing rather than throw.
+                value = null;
+                type = CimType.None;
+                return false;
+            }
+            if (cls.IsReadOnly)
+            {
+                _cache[slot] = entry;
+            }
+        }
+        if (entry.Index < 0)
+        {
+            value = null;
+            type = CimType.None;
+            return false;
+        }
+        type = entry.Type;
+        value = obj.GetValue(entry.Index);
+        return true;
+    }
+
+    private Entry? Lookup(CimClass cls)
+    {
         var index = cls.IndexOf(name);
         if (index < 0)
         {
-            value = null;
-            type = CimType.None;
-            return false;
+            return new Entry(cls, -1, CimType.None);
         }
         var properties = cls.Properties;
-        if ((uint)index >= (uint)properties.Count)
-        {
-            // Only a class changed while being read could get here; treat it as missing rather than throw.
-            value = null;
-            type = CimType.None;
-            return false;
-        }
-        type = properties[index].Type;
-        value = obj.GetValue(index);
-        return true;
+        return (uint)index < (uint)properties.Count ? new Entry(cls, index, properties[index].Type) : null;
+    }
+
+    private sealed class Entry(CimClass cls, int index, CimType type)
+    {
+        public CimClass Class { get; } = cls;
+
+        public int Index { get; } = index;
+
+        public CimType Type { get; } = type;
     }
 }
 

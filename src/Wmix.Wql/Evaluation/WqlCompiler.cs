@@ -137,7 +137,7 @@ internal sealed class WqlCompiler
         }
         if (type == CimType.String && !ordering)
         {
-            return new WqlStringEqualityNode(accessor, constant.Text!, equal: op == WqlComparisonOperator.Equal != negated);
+            return new WqlStringEqualityNode(accessor, constant, equal: op == WqlComparisonOperator.Equal != negated);
         }
         if (type.IsInteger())
         {

@@ -79,26 +79,42 @@ internal sealed class WqlComparisonNode(WqlAccessor accessor, WqlComparisonOpera
 }
 
 /// <summary><c>StringProperty = "text"</c> / <c>&lt;&gt;</c> on a declared string property: the hottest case.</summary>
-internal sealed class WqlStringEqualityNode(WqlAccessor accessor, string text, bool equal) : WqlNode
+/// <remarks>An object of another class whose property has another type takes the general path.</remarks>
+internal sealed class WqlStringEqualityNode(WqlAccessor accessor, WqlConstant constant, bool equal) : WqlNode
 {
+    private readonly string _text = constant.Text!;
+
     public override bool Evaluate(CimObject obj)
     {
-        if (!accessor.TryGet(obj, out var value, out _) || value is not string s)
+        if (!accessor.TryGet(obj, out var value, out var type) || value is null)
         {
             return false;
         }
-        return string.Equals(s, text, StringComparison.OrdinalIgnoreCase) == equal;
+        if (value is string s && type == CimType.String)
+        {
+            return string.Equals(s, _text, StringComparison.OrdinalIgnoreCase) == equal;
+        }
+        return WqlValueComparer.TryCompare(value, type, constant, ordering: false, out var c) && (c == 0) == equal;
     }
 }
 
 /// <summary>Any operator on a declared integer property against a numeric constant, without the type switch.</summary>
 internal sealed class WqlIntegerComparisonNode(WqlAccessor accessor, WqlComparisonOperator op, WqlConstant constant, bool negated) : WqlNode
 {
+    private readonly bool _ordering = op is not (WqlComparisonOperator.Equal or WqlComparisonOperator.NotEqual);
+
     public override bool Evaluate(CimObject obj)
     {
-        if (!accessor.TryGet(obj, out var value, out _) || value is null ||
-            !WqlValueComparer.TryGetInteger(value, out var integer) ||
-            !WqlValueComparer.CompareInteger(integer, constant, out var c))
+        if (!accessor.TryGet(obj, out var value, out var type) || value is null)
+        {
+            return false;
+        }
+        // A value that is no integer is another class's property of the same name and another type: it is
+        // compared by its own type.
+        var comparable = WqlValueComparer.TryGetInteger(value, out var integer)
+            ? WqlValueComparer.CompareInteger(integer, constant, out var c)
+            : WqlValueComparer.TryCompare(value, type, constant, _ordering, out c);
+        if (!comparable)
         {
             return false;
         }

@@ -429,4 +429,29 @@ public sealed class WqlPredicateTests
         Assert.False(predicate.Evaluate(Process1("x", 10, 4)));
         Assert.Equal("Name = \"x\" AND ProcessId > 10 OR Priority = 8", predicate.ToString());
     }
+
+    [Fact]
+    public void Evaluate_ConcurrentThreadsManyClasses_Consistent()
+    {
+        // Six classes exceed the per-accessor cache of four, and threads race on the cache slots.
+        var classes = Enumerable.Range(0, 6).Select(i =>
+        {
+            var c = new CimClass("C" + i);
+            for (var k = 0; k < i; k++)
+            {
+                c.AddProperty("Pad" + k, CimType.String);
+            }
+            c.AddProperty("Size", i % 2 == 0 ? CimType.UInt32 : CimType.String);
+            return (CimClass)c.Freeze();
+        }).ToArray();
+        var objects = classes.Select((c, i) => New(Event, ("TargetInstance", New(c, ("Size", i % 2 == 0 ? (object)(uint)i : i.ToString(System.Globalization.CultureInfo.InvariantCulture)))))).ToArray();
+        var numeric = WqlPredicate.Compile(Where("TargetInstance.Size >= 2"), Event);
+        var text = WqlPredicate.Compile(Where("TargetInstance.Size = '3' OR TargetInstance.Size = '5'"), null);
+        Parallel.For(0, 200_000, n =>
+        {
+            var i = n % objects.Length;
+            Assert.Equal(i % 2 == 0 && i >= 2, numeric.Evaluate(objects[i]));
+            Assert.Equal(i is 3 or 5, text.Evaluate(objects[i]));
+        });
+    }
 }
