@@ -269,7 +269,10 @@ public sealed partial class CimObjectPath
 
     private static void AppendReal(ref TextBuilder builder, double d, bool canonical)
     {
-        if (canonical && double.IsInteger(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+        // An integral real is written as its exact integer, in display text too: its shortest "R" text can drop
+        // digits above 2^53 (1.844674407370955E+16 for 18446744073709552), and that text reads back as a different
+        // integer, so a round trip would change the key.
+        if (double.IsInteger(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
         {
             builder.AppendFormatted((long)d, null);
         }
