@@ -25,6 +25,11 @@ public sealed partial class SqliteRepository
         {
             return CheckDatabase(connection, DatabasePath);
         }
+        catch (SqliteException ex) when ((ex.SqliteErrorCode & 0xFF) is 11 or 26)
+        {
+            // Damage severe enough that SQLite stops reading: that is the report, not a failure of the check.
+            return new RepositoryCheckReport([$"SQLite cannot read the database: {ex.Message} Restore a backup with 'wmix repository restore FILE'."], 0, 0, 0);
+        }
         catch (SqliteException ex)
         {
             throw SqliteErrors.Map(ex, DatabasePath, "checking the repository");

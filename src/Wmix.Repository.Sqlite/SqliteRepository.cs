@@ -173,10 +173,10 @@ public sealed partial class SqliteRepository : ICimRepository, IDisposable
 
     private void Initialise()
     {
-        var connection = OpenConnection();
-        _writer = connection;
         try
         {
+            var connection = OpenConnection();
+            _writer = connection;
             var version = connection.ScalarInt64("PRAGMA user_version");
             var applicationId = connection.ScalarInt64("PRAGMA application_id");
             if (version > SchemaVersion)
