@@ -52,10 +52,24 @@ public sealed partial class SqliteRepository
     /// The shared snapshot, checked against the database: <c>PRAGMA data_version</c> changes when another connection
     /// (of this process or another) committed; then the stored schema generation says whether the schema changed.
     /// </summary>
-    private SchemaSnapshot Refresh(RepositoryConnection connection)
+    private SchemaSnapshot Refresh(RepositoryConnection connection, bool force = false)
     {
         var snapshot = _shared;
-        var dataVersion = ReadInt64(connection.Command("PRAGMA data_version"));
+        if (force)
+        {
+            connection.LastDataVersion = -1;
+        }
+        var probe = connection.Raw("PRAGMA data_version");
+        long dataVersion;
+        try
+        {
+            probe.Step();
+            dataVersion = probe.Int64(0);
+        }
+        finally
+        {
+            probe.Reset();
+        }
         if (dataVersion == connection.LastDataVersion && snapshot.Namespaces is not null)
         {
             return snapshot;

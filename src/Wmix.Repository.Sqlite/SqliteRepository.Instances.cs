@@ -12,6 +12,10 @@ public sealed partial class SqliteRepository
     private const int PageSize = 1024;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One statement reads the blob and the stored schema generation together (one snapshot): when the generation is
+    /// the cache's, the cached class is right for it; otherwise the cache is refreshed and the read repeated.
+    /// </remarks>
     public CimInstance? GetInstance(string @namespace, string className, string canonicalPath)
     {
         ArgumentNullException.ThrowIfNull(className);
@@ -19,26 +23,75 @@ public sealed partial class SqliteRepository
         var name = Normalise(@namespace);
         try
         {
-            using var scope = BeginRead();
-            if (scope.Snapshot.Find(name) is not { } ns)
+            if (_ambient.Value is { IsOpen: true } transaction && ReferenceEquals(transaction.Owner, this))
             {
-                return null;
+                return GetInstance(transaction.Connection, transaction.Snapshot, name, className, canonicalPath, checkGeneration: false).Instance;
             }
-            byte[] blob;
-            using (var reader = scope.Connection.Command(
-                "SELECT blob FROM instances WHERE ns = $p0 AND class = $p1 AND path = $p2", ns.Id, Key(className), canonicalPath).ExecuteReader())
+            var connection = RentReader();
+            try
             {
-                if (!reader.Read())
+                var snapshot = _shared;
+                if (snapshot.Namespaces is null)
                 {
-                    return null;
+                    snapshot = Refresh(connection);
                 }
-                blob = (byte[])reader.GetValue(0);
+                for (var attempt = 0; ; attempt++)
+                {
+                    var result = GetInstance(connection, snapshot, name, className, canonicalPath, checkGeneration: attempt == 0);
+                    if (result.Stale)
+                    {
+                        snapshot = Refresh(connection, force: true);
+                        continue;
+                    }
+                    return result.Instance;
+                }
             }
-            return LoadClass(scope.Connection, scope.Snapshot, ns, className) is { } cls ? CimBinaryCodec.DecodeInstance(blob, cls) : null;
+            finally
+            {
+                ReturnReader(connection);
+            }
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
             throw SqliteErrors.Map(ex, DatabasePath, "reading an instance");
+        }
+    }
+
+    private (CimInstance? Instance, bool Stale) GetInstance(RepositoryConnection connection, SchemaSnapshot snapshot, string name,
+        string className, string canonicalPath, bool checkGeneration)
+    {
+        if (snapshot.Find(name) is not { } ns)
+        {
+            // The namespace may have been created by another process since the snapshot was taken.
+            return (null, checkGeneration && !snapshot.IsPrivate);
+        }
+        var statement = connection.Raw(
+            "SELECT i.blob, m.value FROM meta m LEFT JOIN instances i ON i.ns = ?1 AND i.class = ?2 AND i.path = ?3 WHERE m.key = 'schema_generation'");
+        try
+        {
+            statement.Bind(1, ns.Id);
+            statement.Bind(2, Key(className));
+            statement.Bind(3, canonicalPath);
+            if (!statement.Step())
+            {
+                return (null, false);
+            }
+            if (checkGeneration && !snapshot.IsPrivate && statement.Int64(1) != snapshot.Generation)
+            {
+                return (null, true);
+            }
+            if (statement.IsNull(0))
+            {
+                return (null, false);
+            }
+            // The statement is still open, so a class read here sees the same database snapshot.
+            return LoadClass(connection, snapshot, ns, className) is { } cls
+                ? (CimBinaryCodec.DecodeInstance(statement.Blob(0), cls), false)
+                : (null, false);
+        }
+        finally
+        {
+            statement.Reset();
         }
     }
 
@@ -85,29 +138,27 @@ public sealed partial class SqliteRepository
                 return false;
             }
             var count = 0;
-            using var reader = scope.Connection.Command(
-                "SELECT path, blob FROM instances WHERE ns = $p0 AND class = $p1 AND path > $p2 ORDER BY path LIMIT $p3",
-                ns.Id, Key(className), after, PageSize).ExecuteReader();
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(4096);
+            var statement = scope.Connection.Raw(
+                "SELECT blob, path FROM instances WHERE ns = ?1 AND class = ?2 AND path > ?3 ORDER BY path LIMIT ?4");
             try
             {
-                while (reader.Read())
+                statement.Bind(1, ns.Id);
+                statement.Bind(2, Key(className));
+                statement.Bind(3, after);
+                statement.Bind(4, PageSize);
+                while (statement.Step())
                 {
-                    count++;
-                    after = reader.GetString(0);
-                    var length = (int)reader.GetBytes(1, 0, null, 0, 0);
-                    if (buffer.Length < length)
+                    page.Add(CimBinaryCodec.DecodeInstance(statement.Blob(0), cls));
+                    if (++count == PageSize)
                     {
-                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                        // Only the last row of a full page is needed as the next page's start.
+                        after = statement.Text(1);
                     }
-                    reader.GetBytes(1, 0, buffer, 0, length);
-                    page.Add(CimBinaryCodec.DecodeInstance(buffer.AsSpan(0, length), cls));
                 }
             }
             finally
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                statement.Reset();
             }
             return count == PageSize;
         }

@@ -9,6 +9,7 @@ namespace Wmix.Repository.Sqlite.Internal;
 internal sealed class RepositoryConnection : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement> _raw = new(StringComparer.Ordinal);
 
     public RepositoryConnection(SqliteConnection connection) => Connection = connection;
 
@@ -79,6 +80,17 @@ internal sealed class RepositoryConnection : IDisposable
         return c;
     }
 
+    /// <summary>A statement prepared once per connection and driven through the C API (see <see cref="RawStatement"/>).</summary>
+    public RawStatement Raw(string sql)
+    {
+        if (!_raw.TryGetValue(sql, out var statement))
+        {
+            statement = new RawStatement(Connection, sql);
+            _raw[sql] = statement;
+        }
+        return statement;
+    }
+
     public void Execute(string sql)
     {
         using var command = Connection.CreateCommand();
@@ -100,6 +112,11 @@ internal sealed class RepositoryConnection : IDisposable
             command.Dispose();
         }
         _commands.Clear();
+        foreach (var statement in _raw.Values)
+        {
+            statement.Dispose();
+        }
+        _raw.Clear();
         Connection.Dispose();
     }
 }
