@@ -35,7 +35,11 @@ namespace Wmix.Providers.Linux.Providers;
 /// pgpgin/pgpgout converted from KiB to pages; <c>PagesPersec</c> = their sum. The Linux kernel never pages its own
 /// memory, so <c>PoolPagedBytes</c> is NULL; the standby-list, transition, demand-zero, write-copy, pool-allocation,
 /// system-code and page-table-entry counters have no Linux counterpart and are NULL.</para>
-/// <para>Push-down: <c>Name = …</c> on the processor class limits the instances returned.</para>
+/// <para><b>Raw classes</b> <c>Win32_PerfRawData_PerfOS_Processor</c>/<c>_Memory</c>: one reading, no sampling; the
+/// cumulative values the formatted classes are computed from, with WMI's time bases (<c>Timestamp_Sys100NS</c> as a
+/// FILETIME with <c>Frequency_Sys100NS</c> = 10⁷; <c>Timestamp_PerfTime</c>/<c>Frequency_PerfTime</c> from the
+/// monotonic high-resolution clock), so the usual counter-type formulas apply (see <see cref="RawProcessors"/>).</para>
+/// <para>Push-down: <c>Name = …</c> on the processor classes limits the instances returned.</para>
 /// </remarks>
 public sealed class PerfProvider : CimProvider
 {
@@ -53,6 +57,8 @@ public sealed class PerfProvider : CimProvider
         .. PerfSchema.Parents.Select(c => new ProviderClassRegistration(CimSchema.Namespace, c, ProviderCapabilities.None)),
         new(CimSchema.Namespace, PerfSchema.Processor),
         new(CimSchema.Namespace, PerfSchema.Memory),
+        new(CimSchema.Namespace, PerfSchema.RawProcessor),
+        new(CimSchema.Namespace, PerfSchema.RawMemory),
     ];
 
     /// <inheritdoc />
@@ -67,15 +73,29 @@ public sealed class PerfProvider : CimProvider
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var isProcessor = CimNames.AreEqual(cls.Name, PerfSchema.Processor.Name);
-        if (!isProcessor && !CimNames.AreEqual(cls.Name, PerfSchema.Memory.Name))
+        IEnumerable<CimInstance> items;
+        if (CimNames.AreEqual(cls.Name, PerfSchema.RawProcessor.Name))
         {
-            yield break;
+            items = RawProcessors(cls, PerfSample.Read(), DateTimeOffset.UtcNow, names);
         }
-        var (before, after, elapsed) = await _sampler.PairAsync(cancellationToken).ConfigureAwait(false);
-        IEnumerable<CimInstance> items = isProcessor
-            ? Processors(cls, before, after, elapsed, names)
-            : [Memory(cls, SystemSource.MemInfo(), before.VmStat, after.VmStat, elapsed, OvercommitMode())];
+        else if (CimNames.AreEqual(cls.Name, PerfSchema.RawMemory.Name))
+        {
+            items = [RawMemory(cls, SystemSource.MemInfo(), PerfSource.VmStat(), DateTimeOffset.UtcNow, OvercommitMode())];
+        }
+        else if (CimNames.AreEqual(cls.Name, PerfSchema.Processor.Name))
+        {
+            var (before, after, elapsed) = await _sampler.PairAsync(cancellationToken).ConfigureAwait(false);
+            items = Processors(cls, before, after, elapsed, names);
+        }
+        else if (CimNames.AreEqual(cls.Name, PerfSchema.Memory.Name))
+        {
+            var (before, after, elapsed) = await _sampler.PairAsync(cancellationToken).ConfigureAwait(false);
+            items = [Memory(cls, SystemSource.MemInfo(), before.VmStat, after.VmStat, elapsed, OvercommitMode())];
+        }
+        else
+        {
+            items = [];
+        }
         foreach (var item in items)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -148,24 +168,8 @@ public sealed class PerfProvider : CimProvider
         IReadOnlyDictionary<string, ulong> vmAfter, TimeSpan elapsed, int? overcommitMode)
     {
         var i = cls.SpawnInstance();
-        ulong? Kb(string name) => mem.TryGetValue(name, out var v) ? v : null;
-        ulong? Bytes(ulong? kb) => kb * 1024;
-        var available = Kb("MemAvailable") ?? Kb("MemFree");
-        i["AvailableBytes"] = Bytes(available);
-        i["AvailableKBytes"] = available;
-        i["AvailableMBytes"] = available / 1024;
-        var committed = Bytes(Kb("Committed_AS"));
-        var limit = overcommitMode == 2 && Kb("CommitLimit") is { } enforced ? enforced * 1024
-            : Kb("MemTotal") is { } total ? (total + (Kb("SwapTotal") ?? 0)) * 1024 : (ulong?)null;
-        i["CommittedBytes"] = committed;
-        i["CommitLimit"] = limit;
+        var (committed, limit) = MemoryGauges(i, mem, overcommitMode);
         i["PercentCommittedBytesInUse"] = committed is { } c && limit is { } l && l > 0 ? (uint)Math.Min(uint.MaxValue, Math.Round(c * 100.0 / l)) : null;
-        var cache = Kb("Cached") is { } cached ? cached + (Kb("Buffers") ?? 0) : (ulong?)null;
-        i["CacheBytes"] = Bytes(cache);
-        i["SystemCacheResidentBytes"] = Bytes(cache);
-        i["FreeAndZeroPageListBytes"] = Bytes(Kb("MemFree"));
-        i["ModifiedPageListBytes"] = Kb("Dirty") is { } dirty ? Bytes(dirty + (Kb("Writeback") ?? 0)) : null;
-        i["PoolNonpagedBytes"] = Bytes(Kb("SUnreclaim"));
         uint? VmRate(string name, double scale = 1) => Rate(vmBefore.TryGetValue(name, out var b) ? b : null, vmAfter.TryGetValue(name, out var a) ? a : null, elapsed, scale);
         // pgpgin/pgpgout count KiB whatever the page size.
         var pagesPerKb = 1024.0 / Libc.PageSize;
@@ -177,5 +181,98 @@ public sealed class PerfProvider : CimProvider
         i["PagesOutputPersec"] = output;
         i["PagesPersec"] = input is { } pin && output is { } pout ? (uint)Math.Min(uint.MaxValue, (ulong)pin + pout) : null;
         return i;
+    }
+
+    /// <summary>
+    /// The raw memory counters: the same gauges, the event counters as their cumulative values truncated to 32 bits
+    /// (WMI's PERF_COUNTER_COUNTER, which wraps), and the commit fraction as numerator and base in pages.
+    /// </summary>
+    internal static CimInstance RawMemory(CimClass cls, IReadOnlyDictionary<string, ulong> mem, IReadOnlyDictionary<string, ulong> vm,
+        DateTimeOffset now, int? overcommitMode)
+    {
+        var i = cls.SpawnInstance();
+        SetTimestamps(i, now);
+        var (committed, limit) = MemoryGauges(i, mem, overcommitMode);
+        var pageSize = (ulong)Libc.PageSize;
+        i["PercentCommittedBytesInUse"] = committed is { } c ? (uint)Math.Min(uint.MaxValue, c / pageSize) : null;
+        i["PercentCommittedBytesInUse_Base"] = limit is { } l ? (uint)Math.Min(uint.MaxValue, l / pageSize) : null;
+        uint? Counter(string name, ulong divisor = 1) => vm.TryGetValue(name, out var v) ? unchecked((uint)(v / divisor)) : null;
+        var pagesPerKb = Math.Max(1, pageSize / 1024);
+        var input = Counter("pgpgin", pagesPerKb);
+        var output = Counter("pgpgout", pagesPerKb);
+        i["PageFaultsPersec"] = Counter("pgfault");
+        i["PageReadsPersec"] = Counter("pgmajfault");
+        i["PagesInputPersec"] = input;
+        i["PagesOutputPersec"] = output;
+        i["PagesPersec"] = input is { } pin && output is { } pout ? unchecked(pin + pout) : null;
+        return i;
+    }
+
+    /// <summary>The memory gauges both memory classes share; returns committed bytes and the commit limit.</summary>
+    private static (ulong? Committed, ulong? Limit) MemoryGauges(CimInstance i, IReadOnlyDictionary<string, ulong> mem, int? overcommitMode)
+    {
+        ulong? Kb(string name) => mem.TryGetValue(name, out var v) ? v : null;
+        ulong? Bytes(ulong? kb) => kb * 1024;
+        var available = Kb("MemAvailable") ?? Kb("MemFree");
+        i["AvailableBytes"] = Bytes(available);
+        i["AvailableKBytes"] = available;
+        i["AvailableMBytes"] = available / 1024;
+        var committed = Bytes(Kb("Committed_AS"));
+        var limit = overcommitMode == 2 && Kb("CommitLimit") is { } enforced ? enforced * 1024
+            : Kb("MemTotal") is { } total ? (total + (Kb("SwapTotal") ?? 0)) * 1024 : (ulong?)null;
+        i["CommittedBytes"] = committed;
+        i["CommitLimit"] = limit;
+        var cache = Kb("Cached") is { } cached ? cached + (Kb("Buffers") ?? 0) : (ulong?)null;
+        i["CacheBytes"] = Bytes(cache);
+        i["SystemCacheResidentBytes"] = Bytes(cache);
+        i["FreeAndZeroPageListBytes"] = Bytes(Kb("MemFree"));
+        i["ModifiedPageListBytes"] = Kb("Dirty") is { } dirty ? Bytes(dirty + (Kb("Writeback") ?? 0)) : null;
+        i["PoolNonpagedBytes"] = Bytes(Kb("SUnreclaim"));
+        return (committed, limit);
+    }
+
+    /// <summary>WMI's raw time bases: 100 ns wall clock (FILETIME) and the high-resolution counter.</summary>
+    private static void SetTimestamps(CimInstance i, DateTimeOffset now)
+    {
+        i["Timestamp_Sys100NS"] = (ulong)now.ToFileTime();
+        i["Frequency_Sys100NS"] = 10_000_000UL;
+        i["Timestamp_PerfTime"] = (ulong)System.Diagnostics.Stopwatch.GetTimestamp();
+        i["Frequency_PerfTime"] = (ulong)System.Diagnostics.Stopwatch.Frequency;
+    }
+
+    /// <summary>
+    /// The raw processor counters: times in 100 ns units since boot (<c>PercentProcessorTime</c> holds the idle time,
+    /// as WMI's PERF_100NSEC_TIMER_INV does, so 100 × (1 − ΔX / ΔTimestamp_Sys100NS) is the busy share), interrupt and
+    /// softirq counts truncated to 32 bits. "_Total" averages the CPUs' times (so the same formula gives the machine's
+    /// share) and sums their counts.
+    /// </summary>
+    internal static IEnumerable<CimInstance> RawProcessors(CimClass cls, PerfSample sample, DateTimeOffset now, IReadOnlyList<string>? names)
+    {
+        var hundredNsPerTick = 10_000_000UL / (ulong)Math.Max(1, Libc.ClockTicksPerSecond);
+        var cpus = sample.Cpu.Cpus.Keys.Where(k => k.Length > 0).OrderBy(k => int.TryParse(k, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue).ToList();
+        var divisor = (ulong)Math.Max(1, cpus.Count);
+        foreach (var cpu in cpus.Append(""))
+        {
+            var name = cpu.Length == 0 ? TotalName : cpu;
+            if ((names is not null && !names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+                || !sample.Cpu.Cpus.TryGetValue(cpu, out var t))
+            {
+                continue;
+            }
+            var scale = cpu.Length == 0 ? divisor : 1;
+            ulong Time(ulong ticks) => ticks * hundredNsPerTick / scale;
+            var i = cls.SpawnInstance();
+            SetTimestamps(i, now);
+            i["Name"] = name;
+            i["PercentProcessorTime"] = Time(t.Idle);
+            i["PercentIdleTime"] = Time(t.Idle);
+            i["PercentUserTime"] = Time(t.User);
+            i["PercentPrivilegedTime"] = Time(t.System);
+            i["PercentInterruptTime"] = Time(t.Interrupt - Math.Min(t.Interrupt, t.SoftInterrupt));
+            i["PercentDPCTime"] = Time(t.SoftInterrupt);
+            i["InterruptsPersec"] = Count(sample.Interrupts, cpu) is { } irqs ? unchecked((uint)irqs) : null;
+            i["DPCsQueuedPersec"] = Count(sample.SoftInterrupts, cpu) is { } soft ? unchecked((uint)soft) : null;
+            yield return i;
+        }
     }
 }

@@ -22,6 +22,21 @@ public sealed class Win32PerfMemoryContractTests : ProviderContractTests
     protected override IEnumerable<string> PushDownProperties => [];
 }
 
+public sealed class Win32PerfRawProcessorContractTests : ProviderContractTests
+{
+    protected override string ClassName => "Win32_PerfRawData_PerfOS_Processor";
+    protected override CimProvider CreateProvider() => new PerfProvider();
+    protected override int MinimumCount => 2;
+    protected override IEnumerable<string> PushDownProperties => ["Name"];
+}
+
+public sealed class Win32PerfRawMemoryContractTests : ProviderContractTests
+{
+    protected override string ClassName => "Win32_PerfRawData_PerfOS_Memory";
+    protected override CimProvider CreateProvider() => new PerfProvider();
+    protected override IEnumerable<string> PushDownProperties => [];
+}
+
 public sealed class PerfProviderTests : IDisposable
 {
     private static readonly string[] s_percentages =
@@ -126,6 +141,32 @@ public sealed class PerfProviderTests : IDisposable
         Assert.Equal((uint)m["PagesInputPersec"]! + (uint)m["PagesOutputPersec"]!, m["PagesPersec"]);
         var got = (CimInstance)await _session.GetAsync("Win32_PerfFormattedData_PerfOS_Memory=@", TestContext.Current.CancellationToken);
         Assert.NotNull(got["AvailableBytes"]);
+    }
+
+    [Fact]
+    public async Task Query_RawProcessor_CumulativeTimesBetweenProcStatReadings_FormulaGivesAShare()
+    {
+        var hundredNsPerTick = 10_000_000UL / (ulong)Wmix.Providers.Linux.Interop.Libc.ClockTicksPerSecond;
+        var before = CpuSample.Read();
+        var first = await QueryAsync("SELECT * FROM Win32_PerfRawData_PerfOS_Processor");
+        var after = CpuSample.Read();
+        Assert.Equal([.. OnlineCpus(), "_Total"], first.Select(r => (string)r["Name"]!));
+        foreach (var r in first.Take(first.Count - 1))
+        {
+            var cpu = (string)r["Name"]!;
+            Assert.InRange((ulong)r["PercentIdleTime"]!, before.Cpus[cpu].Idle * hundredNsPerTick, after.Cpus[cpu].Idle * hundredNsPerTick);
+            Assert.InRange((ulong)r["PercentUserTime"]!, before.Cpus[cpu].User * hundredNsPerTick, after.Cpus[cpu].User * hundredNsPerTick);
+            Assert.Equal(r["PercentIdleTime"], r["PercentProcessorTime"]); // PERF_100NSEC_TIMER_INV holds the idle time
+            Assert.Equal(10_000_000UL, r["Frequency_Sys100NS"]);
+        }
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        var second = await QueryAsync("SELECT * FROM Win32_PerfRawData_PerfOS_Processor WHERE Name = '_Total'");
+        var (x0, y0) = ((ulong)first[^1]["PercentProcessorTime"]!, (ulong)first[^1]["Timestamp_Sys100NS"]!);
+        var (x1, y1) = ((ulong)second[0]["PercentProcessorTime"]!, (ulong)second[0]["Timestamp_Sys100NS"]!);
+        Assert.True(y1 > y0);
+        // WMI's formula for the counter type; tick granularity (10 ms) over 500 ms allows a few points either way.
+        var busy = 100.0 * (1 - (double)(x1 - x0) / (y1 - y0));
+        Assert.InRange(busy, -5, 105);
     }
 
     private static unsafe void TouchFreshMemory()
