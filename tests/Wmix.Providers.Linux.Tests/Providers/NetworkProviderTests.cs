@@ -377,3 +377,30 @@ public sealed class NetworkCollection
 {
     public const string Name = "Network interfaces";
 }
+
+[Collection(NetworkCollection.Name)]
+public sealed class NetworkDeepEnumerationTests : IDisposable
+{
+    private readonly ObjectManager _manager = TestSupport.NewManager();
+    private readonly CimSession _session;
+
+    public NetworkDeepEnumerationTests() => _session = _manager.OpenSession(@"root\cimv2");
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _manager.Dispose();
+    }
+
+    [Theory]
+    [InlineData("CIM_NetworkAdapter")]
+    [InlineData("CIM_LogicalDevice")]
+    [InlineData("CIM_Setting")]
+    [InlineData("CIM_ElementSetting")]
+    public async Task Query_AbstractParent_ListsTheAdapters(string className)
+    {
+        var rows = (await _session.QueryAsync($"SELECT * FROM {className}", TestContext.Current.CancellationToken).ToListAsync()).Cast<CimInstance>().ToList();
+        var adapters = Directory.GetFileSystemEntries("/sys/class/net").Length;
+        Assert.True(rows.Count >= adapters, $"{rows.Count} instances of {className}");
+    }
+}
