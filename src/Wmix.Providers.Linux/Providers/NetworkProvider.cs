@@ -43,9 +43,12 @@ namespace Wmix.Providers.Linux.Providers;
 /// name); and the kernel's TCP/IP settings <c>DefaultTTL</c> (<c>ip_default_ttl</c>), <c>KeepAliveTime</c>/<c>KeepAliveInterval</c>
 /// (<c>tcp_keepalive_time</c>/<c>_intvl</c>, in ms as WMI), <c>PMTUDiscoveryEnabled</c> (<c>ip_no_pmtu_disc</c> = 0),
 /// <c>TcpMaxConnectRetransmissions</c> (<c>tcp_syn_retries</c>), <c>TcpMaxDataRetransmissions</c> (<c>tcp_retries2</c>).
-/// <c>DHCPEnabled</c> and the lease fields are NULL: whether an address came from DHCP is known only to whichever
-/// client (dhclient, NetworkManager, networkd, udhcpc…) configured it, and the kernel does not record it. WINS, IPX,
-/// IPsec and the Windows-only tuning fields are NULL.</para>
+/// <c>DHCPEnabled</c> = true with <c>DHCPLeaseExpires</c> (now + the remaining valid lifetime) when the interface has
+/// an IPv4 address with a finite lifetime — the kernel's record of a lease, which DHCP clients (dhclient-script,
+/// networkd, NetworkManager) program; otherwise NULL, never false: a client may also install its lease as a permanent
+/// address (busybox udhcpc does), so a permanent address does not prove DHCP is off. <c>DHCPServer</c> and
+/// <c>DHCPLeaseObtained</c> are known only to the client and stay NULL. WINS, IPX, IPsec and the Windows-only tuning
+/// fields are NULL.</para>
 /// <para><b>Push-down</b>: <c>DeviceID</c>, <c>Index</c>, <c>InterfaceIndex</c> and <c>NetConnectionID</c>/<c>SettingID</c>
 /// equalities read only the named interfaces; <c>IPEnabled = TRUE/FALSE</c> skips the others before building
 /// instances.</para>
@@ -142,6 +145,8 @@ public sealed class NetworkProvider : CimProvider
             yield break;
         }
         var gateways = NetworkSource.DefaultGateways();
+        var leases = NetworkSource.LeasedIPv4Lifetimes();
+        var now = DateTimeOffset.Now;
         var resolver = NetworkSource.Resolver(_resolvConf);
         var tcp = TcpSettings.Read();
         foreach (var nic in interfaces)
@@ -153,7 +158,13 @@ public sealed class NetworkProvider : CimProvider
             {
                 continue;
             }
-            yield return Configuration(cls, nic, own, enabled, gateways, resolver, tcp, host);
+            var configuration = Configuration(cls, nic, own, enabled, gateways, resolver, tcp, host);
+            if (leases.TryGetValue(nic.Index, out var remaining))
+            {
+                configuration["DHCPEnabled"] = true;
+                configuration["DHCPLeaseExpires"] = CimDateTime.FromDateTimeOffset(now + remaining).ToString();
+            }
+            yield return configuration;
         }
     }
 

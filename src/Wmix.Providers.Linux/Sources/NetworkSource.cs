@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -228,6 +229,124 @@ public static class NetworkSource
             }
             list.Add(a);
         }
+    }
+
+    /// <summary>
+    /// For each interface index with an IPv4 address that has a finite lifetime (not <c>IFA_F_PERMANENT</c>: the kernel's
+    /// record of a leased address, which DHCP clients program), the longest remaining valid lifetime. Read with a
+    /// netlink <c>RTM_GETADDR</c> dump, since <c>getifaddrs</c> does not give lifetimes.
+    /// </summary>
+    /// <exception cref="IOException">The netlink socket could not be used.</exception>
+    public static unsafe IReadOnlyDictionary<int, TimeSpan> LeasedIPv4Lifetimes()
+    {
+        const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0;
+        const ushort RTM_GETADDR = 22, NLM_F_REQUEST = 0x1, NLM_F_DUMP = 0x300;
+        var fd = Libc.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0)
+        {
+            throw new IOException($"socket(AF_NETLINK, NETLINK_ROUTE) failed with errno {Libc.Errno}.");
+        }
+        try
+        {
+            // nlmsghdr (16 bytes) + ifaddrmsg (8 bytes) asking for every IPv4 address.
+            Span<byte> request = stackalloc byte[24];
+            request.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(request, 24);
+            BinaryPrimitives.WriteUInt16LittleEndian(request[4..], RTM_GETADDR);
+            BinaryPrimitives.WriteUInt16LittleEndian(request[6..], NLM_F_REQUEST | NLM_F_DUMP);
+            BinaryPrimitives.WriteUInt32LittleEndian(request[8..], 1);
+            request[16] = 2; // AF_INET
+            fixed (byte* p = request)
+            {
+                if (Libc.send(fd, p, 24, 0) != 24)
+                {
+                    throw new IOException($"sending RTM_GETADDR failed with errno {Libc.Errno}.");
+                }
+            }
+            var result = new Dictionary<int, TimeSpan>();
+            var buffer = new byte[32 * 1024];
+            while (true)
+            {
+                nint n;
+                fixed (byte* b = buffer)
+                {
+                    n = Libc.recv(fd, b, (nuint)buffer.Length, 0);
+                }
+                if (n < 0)
+                {
+                    if (Libc.Errno == Libc.EINTR)
+                    {
+                        continue;
+                    }
+                    throw new IOException($"receiving the RTM_GETADDR dump failed with errno {Libc.Errno}.");
+                }
+                if (ParseAddressDump(buffer.AsSpan(0, (int)n), result))
+                {
+                    return result;
+                }
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /// <summary>Adds the leased IPv4 addresses of one datagram of an RTM_GETADDR dump; true at the dump's end.</summary>
+    internal static bool ParseAddressDump(ReadOnlySpan<byte> data, Dictionary<int, TimeSpan> leases)
+    {
+        const ushort NLMSG_ERROR = 2, NLMSG_DONE = 3, RTM_NEWADDR = 20, IFA_CACHEINFO = 6, IFA_FLAGS = 8;
+        const uint IFA_F_PERMANENT = 0x80, Forever = uint.MaxValue;
+        while (data.Length >= 16)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data);
+            var type = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]);
+            if (length < 16 || length > data.Length)
+            {
+                return true;
+            }
+            if (type is NLMSG_DONE or NLMSG_ERROR)
+            {
+                return true;
+            }
+            if (type == RTM_NEWADDR && length >= 24 && data[16] == 2)
+            {
+                uint flags = data[18];
+                var index = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[20..]);
+                uint? valid = null;
+                var attributes = data[24..length];
+                while (attributes.Length >= 4)
+                {
+                    var attributeLength = BinaryPrimitives.ReadUInt16LittleEndian(attributes);
+                    var attributeType = BinaryPrimitives.ReadUInt16LittleEndian(attributes[2..]);
+                    if (attributeLength < 4 || attributeLength > attributes.Length)
+                    {
+                        break;
+                    }
+                    var payload = attributes[4..attributeLength];
+                    if (attributeType == IFA_FLAGS && payload.Length >= 4)
+                    {
+                        // The 32-bit flags supersede the 8-bit field of ifaddrmsg.
+                        flags = BinaryPrimitives.ReadUInt32LittleEndian(payload);
+                    }
+                    else if (attributeType == IFA_CACHEINFO && payload.Length >= 8)
+                    {
+                        valid = BinaryPrimitives.ReadUInt32LittleEndian(payload[4..]);
+                    }
+                    attributes = attributes[Math.Min(attributes.Length, (attributeLength + 3) & ~3)..];
+                }
+                if ((flags & IFA_F_PERMANENT) == 0 && valid is { } v && v != Forever)
+                {
+                    var remaining = TimeSpan.FromSeconds(v);
+                    if (!leases.TryGetValue(index, out var known) || remaining > known)
+                    {
+                        leases[index] = remaining;
+                    }
+                }
+            }
+            data = data[Math.Min(data.Length, (length + 3) & ~3)..];
+        }
+        return false;
     }
 
     /// <summary>The number of leading one bits of a netmask.</summary>

@@ -176,7 +176,9 @@ public sealed class NetworkProviderTests : IDisposable
             {
                 Assert.Null(r["DNSServerSearchOrder"]);
             }
-            Assert.Null(r["DHCPEnabled"]);
+            // A leased (finite-lifetime) IPv4 address is what iproute2 marks "dynamic".
+            var leased = Ip("-4", "-o", "addr", "show", "dev", name).Output.Contains(" dynamic ", StringComparison.Ordinal);
+            Assert.Equal(leased ? true : null, r["DHCPEnabled"]);
         }
     }
 
@@ -292,6 +294,15 @@ public sealed class NetworkProviderTests : IDisposable
             var associated = Assert.Single(await QueryAsync($"ASSOCIATORS OF {{Win32_NetworkAdapter.DeviceID=\"{index}\"}} WHERE AssocClass = Win32_NetworkAdapterSetting"));
             Assert.Equal(index, associated["Index"]);
             Assert.Equal(Name, Assert.Single(await QueryAsync($"ASSOCIATORS OF {{Win32_NetworkAdapterConfiguration.Index={index}}}"))["Name"]);
+
+            // An address with a finite lifetime, as a DHCP client installs a lease: DHCP is on and the lease ends then.
+            Run("addr", "add", "198.51.100.8/24", "dev", Name, "valid_lft", "3600", "preferred_lft", "3600");
+            var leased = Assert.Single(await QueryAsync($"SELECT * FROM Win32_NetworkAdapterConfiguration WHERE InterfaceIndex = {index}"));
+            Assert.Equal(true, leased["DHCPEnabled"]);
+            var expires = CimDateTime.Parse((string)leased["DHCPLeaseExpires"]!).ToDateTimeOffset();
+            Assert.InRange(expires, DateTimeOffset.Now.AddSeconds(3600 - 120), DateTimeOffset.Now.AddSeconds(3600 + 5));
+            Assert.Equal(new[] { "198.51.100.7", "198.51.100.8", "2001:db8:4::7" }, (string[])leased["IPAddress"]!);
+            Assert.Null(leased["DHCPLeaseObtained"]);
 
             // Administratively down: disabled, disconnected, no longer IP-enabled.
             Run("link", "set", Name, "down");
