@@ -145,7 +145,7 @@ public sealed class NetworkProvider : CimProvider
             yield break;
         }
         var gateways = NetworkSource.DefaultGateways();
-        var leases = NetworkSource.LeasedIPv4Lifetimes();
+        var leases = ReadLeases();
         var now = DateTimeOffset.Now;
         var resolver = NetworkSource.Resolver(_resolvConf);
         var tcp = TcpSettings.Read();
@@ -165,6 +165,21 @@ public sealed class NetworkProvider : CimProvider
                 configuration["DHCPLeaseExpires"] = CimDateTime.FromDateTimeOffset(now + remaining).ToString();
             }
             yield return configuration;
+        }
+    }
+
+    /// <summary>The leased IPv4 lifetimes, or none when netlink is unavailable (a sandbox): DHCPEnabled then stays NULL.</summary>
+    private static IReadOnlyDictionary<int, TimeSpan> ReadLeases()
+    {
+        try
+        {
+            return NetworkSource.LeasedIPv4Lifetimes();
+        }
+        catch (IOException e)
+        {
+            // Lease lifetimes only add DHCPEnabled/DHCPLeaseExpires; without them the rest of the answer is still right.
+            System.Diagnostics.Trace.TraceWarning($"Wmix: address lifetimes are unavailable, DHCPEnabled stays NULL: {e.Message}");
+            return new Dictionary<int, TimeSpan>();
         }
     }
 
