@@ -199,7 +199,7 @@ public sealed class NetworkProvider : CimProvider
         }
         else
         {
-            candidates = NetworkSource.Interfaces();
+            candidates = NetworkSource.Interfaces(indexes);
         }
         if (indexes is not null)
         {

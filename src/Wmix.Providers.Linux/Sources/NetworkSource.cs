@@ -104,7 +104,13 @@ public static class NetworkSource
     private const uint RTF_GATEWAY = 0x2;
 
     /// <summary>Every interface, in index order.</summary>
-    public static IReadOnlyList<NetworkInterface> Interfaces()
+    public static IReadOnlyList<NetworkInterface> Interfaces() => Interfaces(null);
+
+    /// <summary>
+    /// The interfaces whose index is in <paramref name="indexes"/> (all when null), in index order; only their
+    /// <c>ifindex</c> file is read for the others.
+    /// </summary>
+    public static IReadOnlyList<NetworkInterface> Interfaces(IReadOnlyCollection<long>? indexes)
     {
         var list = new List<NetworkInterface>();
         string[] names;
@@ -119,6 +125,10 @@ public static class NetworkSource
         }
         foreach (var path in names)
         {
+            if (indexes is not null && (SystemSource.ParseInt(SystemSource.ReadTrimmed(Path.Combine(path, "ifindex"))) is not { } index || !indexes.Contains(index)))
+            {
+                continue;
+            }
             if (Read(Path.GetFileName(path)) is { } nic)
             {
                 list.Add(nic);
