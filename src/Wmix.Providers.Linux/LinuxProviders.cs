@@ -34,6 +34,9 @@ public static class LinuxProviders
             new AccountProvider(),
             new LogonProvider(),
             new ServiceProvider(),
+            new NetworkProvider(),
+            new PerfProvider(),
+            new SystemProcessesProvider(),
         ];
     }
 
