@@ -83,7 +83,8 @@ public sealed class FileProvider : CimProvider
     /// <inheritdoc />
     public override IReadOnlyList<ProviderClassRegistration> Classes { get; } =
     [
-        new(CimSchema.Namespace, FileSchema.CimDirectory, ProviderCapabilities.None),
+        // Abstract: enumerating it yields nothing of its own (the engine asks Win32_Directory for its instances).
+        new(CimSchema.Namespace, FileSchema.CimDirectory),
         new(CimSchema.Namespace, FileSchema.Directory),
         new(CimSchema.Namespace, FileSchema.DataFile),
         new(CimSchema.Namespace, FileSchema.DirectoryContainsFile),
@@ -267,8 +268,23 @@ public sealed class FileProvider : CimProvider
     }
 
     /// <summary>The Name key of the object a reference key names, or null.</summary>
-    private static string? Reference(CimObjectPath path, string role) =>
-        Key(path, role) is { } text && CimObjectPath.TryParse(text, out var target) ? Key(target, "Name") : null;
+    private static string? Reference(CimObjectPath path, string role)
+    {
+        foreach (var key in path.Keys)
+        {
+            if (CimNames.AreEqual(key.Name, role))
+            {
+                // Typed paths carry references as paths; raw text is parsed here.
+                return key.Value switch
+                {
+                    CimObjectPath target => Key(target, "Name"),
+                    string text when CimObjectPath.TryParse(text, out var target) => Key(target, "Name"),
+                    _ => null,
+                };
+            }
+        }
+        return null;
+    }
 
     private enum FileClass
     {
