@@ -67,6 +67,14 @@ internal static unsafe partial class Libc
     public const int X_OK = 1;
     public const int ENOENT = 2;
     public const int ENOTDIR = 20;
+    public const int EEXIST = 17;
+    public const int EXDEV = 18;
+    public const int EINVAL = 22;
+    public const int EBUSY = 16;
+    public const int ETXTBSY = 26;
+    public const int ENOTEMPTY = 39;
+    public const int EROFS = 30;
+    public const uint RENAME_NOREPLACE = 1;
 
     public const int _SC_CLK_TCK = 2;
     public const int _SC_PAGESIZE = 30;
@@ -130,6 +138,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statx(int dirfd, string path, int flags, uint mask, out Statx buf);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int faccessat(int dirfd, string path, int mode, int flags);

@@ -62,8 +62,9 @@ public sealed record FileProviderOptions
 /// <c>TargetInstance.Name</c> (also with <c>Drive</c> and ORs) is served from inotify (<see cref="FileEventMonitor"/>):
 /// every entry created, deleted or changed in the watched directories is reported, however short its life. Other
 /// file event subscriptions get the engine's WITHIN polling.</para>
+/// <para><b>Methods.</b> <c>Delete</c>, <c>Rename</c> and <c>Copy</c> (see <see cref="InvokeMethodAsync"/>).</para>
 /// </remarks>
-public sealed class FileProvider : CimProvider
+public sealed partial class FileProvider : CimProvider
 {
     private readonly FileProviderOptions _options;
 
@@ -85,8 +86,8 @@ public sealed class FileProvider : CimProvider
     [
         // Abstract: enumerating it yields nothing of its own (the engine asks Win32_Directory for its instances).
         new(CimSchema.Namespace, FileSchema.CimDirectory),
-        new(CimSchema.Namespace, FileSchema.Directory),
-        new(CimSchema.Namespace, FileSchema.DataFile),
+        new(CimSchema.Namespace, FileSchema.Directory, ProviderCapabilities.Enumerate | ProviderCapabilities.Get | ProviderCapabilities.Methods),
+        new(CimSchema.Namespace, FileSchema.DataFile, ProviderCapabilities.Enumerate | ProviderCapabilities.Get | ProviderCapabilities.Methods),
         new(CimSchema.Namespace, FileSchema.DirectoryContainsFile),
         new(CimSchema.Namespace, FileSchema.SubDirectory),
     ];
