@@ -11,16 +11,22 @@ namespace Wmix.Providers.Linux.Tests.Providers;
 /// </summary>
 public abstract class ProviderContractTests : IDisposable
 {
-    private readonly ObjectManager _manager = TestSupport.NewManager();
     private readonly ContextSpy _spy = new();
+    private ObjectManager? _manager;
+    private CimSession? _session;
 
-    protected ProviderContractTests()
+    // Opened on first use rather than in the constructor, so that a subclass's Options are in place.
+    protected CimSession Session => _session ??= Open();
+
+    /// <summary>The Linux provider options of the manager under test (e.g. a file provider rooted at a temp directory).</summary>
+    protected virtual LinuxProviderOptions? Options => null;
+
+    private CimSession Open()
     {
+        _manager = TestSupport.NewManager(Options);
         _manager.RegisterProvider(_spy);
-        Session = _manager.OpenSession(@"root\cimv2");
+        return _manager.OpenSession(@"root\cimv2");
     }
-
-    protected CimSession Session { get; }
 
     /// <summary>The class under test.</summary>
     protected abstract string ClassName { get; }
@@ -39,8 +45,8 @@ public abstract class ProviderContractTests : IDisposable
 
     public void Dispose()
     {
-        Session.Dispose();
-        _manager.Dispose();
+        _session?.Dispose();
+        _manager?.Dispose();
     }
 
     private async Task<List<CimInstance>> AllAsync() =>
