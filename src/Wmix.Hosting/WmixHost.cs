@@ -19,10 +19,11 @@ namespace Wmix.Hosting;
 /// processes may open the same repository at once (the CLI while a server runs): SQLite's WAL gives readers
 /// consistent snapshots and serialises writers.</para>
 /// <para><b>Built-in classes.</b> WMI's system classes and the providers' classes are installed on first open,
-/// each only where absent, so nothing already stored is overwritten. The installed set is stamped (a hash of the
-/// providers' class definitions) in the repository; while the stamp matches, opening writes nothing. When a new
-/// Wmix brings a different set, the providers' classes are installed again (replacing the stored built-in
-/// definitions) in one transaction; user classes, instances and namespaces are never touched.</para>
+/// each only where absent, so nothing already stored is overwritten. Each provider's class set is stamped (a hash of
+/// its class definitions) in the repository; while the stamps match, opening writes nothing. When a new Wmix brings a
+/// provider with different classes, that provider's classes are installed again (replacing their stored built-in
+/// definitions) in one transaction; user classes, instances and namespaces are never touched. The system classes
+/// are the engine's: it adds any that are missing in every namespace, and never replaces one.</para>
 /// <para><b>Failures.</b> A repository that cannot be opened (a read-only location, a damaged file, a newer schema)
 /// fails the open with the repository's WBEM error — wbemErrAccessDenied, wbemErrCriticalError,
 /// wbemErrDatabaseVerMismatch — whose message names the file and the fix. There is no silent fallback to memory:
@@ -30,8 +31,11 @@ namespace Wmix.Hosting;
 /// </remarks>
 public sealed class WmixHost : IDisposable
 {
-    /// <summary>The repository metadata key under which the installed built-in class set's stamp is kept.</summary>
-    public const string BuiltInStampKey = "wmix_builtin_classes";
+    /// <summary>
+    /// The prefix of the repository metadata keys under which each provider's installed class set is stamped (the
+    /// provider's <see cref="CimProvider.Name"/> follows).
+    /// </summary>
+    public const string BuiltInStampPrefix = "wmix_builtins:";
 
     // Guards creating the process-wide host and its options: the first caller opens the repository, later callers
     // reuse it; a failed open is not cached, so the next call tries again (the user may have fixed the permission).
@@ -213,8 +217,8 @@ public sealed class WmixHost : IDisposable
             }
             return BuiltInInstall.InMemory;
         }
-        var stamp = BuiltInClasses.Stamp(providers);
-        if (sqlite.GetMetadata(BuiltInStampKey) == stamp || options.Repository is { ReadOnly: true })
+        var stamps = providers.Select(static p => (Provider: p, Key: BuiltInStampPrefix + p.Name, Stamp: BuiltInClasses.Stamp(p))).ToList();
+        if (options.Repository is { ReadOnly: true } || stamps.All(s => sqlite.GetMetadata(s.Key) == s.Stamp))
         {
             // The installed set is current (or the repository cannot be written): route the providers, write nothing.
             foreach (var provider in providers)
@@ -224,20 +228,24 @@ public sealed class WmixHost : IDisposable
             return BuiltInInstall.Current;
         }
         // One transaction: a process opening the same fresh repository at the same time waits here, then finds the
-        // stamp written and installs nothing; a failure leaves the repository as it was.
+        // stamps written and installs nothing; a failure leaves the repository as it was.
         using var transaction = sqlite.BeginTransaction();
-        var stored = sqlite.GetMetadata(BuiltInStampKey);
-        var mode = stored is null || stored == stamp ? ProviderClassInstall.KeepStored : ProviderClassInstall.Replace;
-        foreach (var provider in providers)
+        var result = BuiltInInstall.Current;
+        foreach (var (provider, key, stamp) in stamps)
         {
+            // Each provider's classes are stamped on their own, so a host that registers fewer providers (a test, a
+            // tool) neither reinstalls nor forgets the others'.
+            var stored = sqlite.GetMetadata(key);
+            var mode = stored is null || stored == stamp ? ProviderClassInstall.KeepStored : ProviderClassInstall.Replace;
             manager.RegisterProvider(provider, mode);
-        }
-        if (stored != stamp)
-        {
-            sqlite.SetMetadata(BuiltInStampKey, stamp);
+            if (stored != stamp)
+            {
+                sqlite.SetMetadata(key, stamp);
+                result = stored is not null ? BuiltInInstall.Upgraded : result == BuiltInInstall.Upgraded ? result : BuiltInInstall.Installed;
+            }
         }
         transaction.Commit();
-        return stored is null ? BuiltInInstall.Installed : stored == stamp ? BuiltInInstall.Current : BuiltInInstall.Upgraded;
+        return result;
     }
 }
 

@@ -13,20 +13,17 @@ internal static class BuiltInClasses
     private const string Format = "wmix-builtins/1";
 
     /// <summary>
-    /// A 63-bit hash of every provider class (namespace, provider and MOF text) in registration order: any change to a
-    /// built-in definition, or a class added or removed, gives another stamp.
+    /// A 63-bit hash of a provider's classes (namespace and MOF text) in registration order: any change to a built-in
+    /// definition, or a class added or removed, gives another stamp.
     /// </summary>
-    public static long Stamp(IEnumerable<CimProvider> providers)
+    public static long Stamp(CimProvider provider)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(Format + "\n"));
-        foreach (var provider in providers)
+        hash.AppendData(Encoding.UTF8.GetBytes(Format + "\n" + provider.Name + "\n"));
+        foreach (var registration in provider.Classes)
         {
-            foreach (var registration in provider.Classes)
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(provider.Name + "\n" + registration.Namespace + "\n"));
-                hash.AppendData(Encoding.UTF8.GetBytes(CimMofWriter.Write(registration.Class)));
-            }
+            hash.AppendData(Encoding.UTF8.GetBytes(registration.Namespace + "\n"));
+            hash.AppendData(Encoding.UTF8.GetBytes(CimMofWriter.Write(registration.Class)));
         }
         Span<byte> digest = stackalloc byte[32];
         hash.GetHashAndReset(digest);

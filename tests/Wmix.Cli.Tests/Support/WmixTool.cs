@@ -69,7 +69,7 @@ internal static class WmixTool
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
         // Every run gets a repository: the test run's own unless the test names one, never the developer's (issue #5).
-        info.Environment["WMIX_REPOSITORY"] = RunRepository.Value;
+        info.Environment["WMIX_REPOSITORY"] = TestRepository.Directory;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
@@ -84,24 +84,6 @@ internal static class WmixTool
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
-
-    /// <summary>The repository directory of this test run (a fresh temporary directory, removed at exit).</summary>
-    private static readonly Lazy<string> RunRepository = new(static () =>
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "wmix-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // No test needed it.
-            }
-        };
-        return directory;
-    });
 
     private static string FindDll()
     {
@@ -150,5 +132,32 @@ internal static class Children
         {
             // Already gone.
         }
+    }
+}
+
+/// <summary>
+/// The repository of this test run: a fresh temporary directory, removed at exit. Every <c>wmix</c> child gets it, and
+/// so does this process (in-process tests reach the local WMI through SWbemLocator → WmixHost.Local), before any test
+/// runs — never the developer's own repository (issue #5).
+/// </summary>
+internal static class TestRepository
+{
+    public static string Directory { get; } = Path.Combine(Path.GetTempPath(), "wmix-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Initialise()
+    {
+        Environment.SetEnvironmentVariable("WMIX_REPOSITORY", Directory);
+        AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // No test needed it.
+            }
+        };
     }
 }
