@@ -14,7 +14,10 @@ public static class DBusMessageCodec
     /// <summary>Encodes <paramref name="message"/> little-endian with <paramref name="serial"/> (non-zero).</summary>
     /// <exception cref="ArgumentException">The message lacks a header its type requires, a name is invalid, the body
     /// does not match the signature, or a limit is exceeded.</exception>
-    public static byte[] Encode(DBusMessage message, uint serial, DBusLimits? limits = null)
+    public static byte[] Encode(DBusMessage message, uint serial, DBusLimits? limits = null) => EncodeInByteOrder(message, serial, limits, bigEndian: false);
+
+    /// <summary>Encodes in either byte order (big-endian output serves the reader's tests).</summary>
+    internal static byte[] EncodeInByteOrder(DBusMessage message, uint serial, DBusLimits? limits, bool bigEndian)
     {
         ArgumentNullException.ThrowIfNull(message);
         limits ??= DBusLimits.Default;
@@ -24,8 +27,8 @@ public static class DBusMessageCodec
         {
             throw new ArgumentException($"Cannot send this {message.Type}: {problem}.", nameof(message));
         }
-        var w = new DBusWriter(256, limits.MaxArrayLength);
-        w.WriteByte((byte)'l');
+        var w = new DBusWriter(256, limits.MaxArrayLength, bigEndian);
+        w.WriteByte(bigEndian ? (byte)'B' : (byte)'l');
         w.WriteByte((byte)message.Type);
         w.WriteByte((byte)message.Flags);
         w.WriteByte(1);

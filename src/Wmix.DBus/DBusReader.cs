@@ -157,11 +157,12 @@ internal sealed class DBusReader
                     Align(8);
                     var s = Take(8);
                     var raw = _bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(s) : BinaryPrimitives.ReadUInt64LittleEndian(s);
+                    // Each arm boxed on its own: a switch expression would otherwise give all three the common type double.
                     return code switch
                     {
-                        'x' => unchecked((long)raw),
-                        't' => raw,
-                        _ => BitConverter.UInt64BitsToDouble(raw),
+                        'x' => (object)unchecked((long)raw),
+                        't' => (object)raw,
+                        _ => (object)BitConverter.UInt64BitsToDouble(raw),
                     };
                 }
             case 's':

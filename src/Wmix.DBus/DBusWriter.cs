@@ -13,11 +13,42 @@ internal sealed class DBusWriter
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private byte[] _buffer;
     private readonly int _maxArrayLength;
+    private readonly bool _bigEndian;
 
-    public DBusWriter(int capacity = 256, int maxArrayLength = DBusLimits.SpecMaxArrayLength)
+    /// <summary>A writer; big-endian output exists so tests can check the reader's other byte order against our own encoding.</summary>
+    public DBusWriter(int capacity = 256, int maxArrayLength = DBusLimits.SpecMaxArrayLength, bool bigEndian = false)
     {
         _buffer = new byte[capacity];
         _maxArrayLength = maxArrayLength;
+        _bigEndian = bigEndian;
+    }
+
+    private void Put16(ushort value)
+    {
+        Align(2);
+        var span = Reserve(2);
+        if (_bigEndian)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span, value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(span, value);
+        }
+    }
+
+    private void Put64(ulong value)
+    {
+        Align(8);
+        var span = Reserve(8);
+        if (_bigEndian)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(span, value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(span, value);
+        }
     }
 
     public int Length { get; private set; }
@@ -48,11 +79,23 @@ internal sealed class DBusWriter
     public void WriteUInt32(uint value)
     {
         Align(4);
-        BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);
+        Put32(Reserve(4), value);
     }
 
     /// <summary>Overwrites a uint32 written earlier (array lengths, the body length).</summary>
-    public void PatchUInt32(int offset, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(offset, 4), value);
+    public void PatchUInt32(int offset, uint value) => Put32(_buffer.AsSpan(offset, 4), value);
+
+    private void Put32(Span<byte> span, uint value)
+    {
+        if (_bigEndian)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(span, value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(span, value);
+        }
+    }
 
     public void WriteString(string value)
     {
@@ -112,31 +155,25 @@ internal sealed class DBusWriter
                 WriteUInt32(As<bool>(value, code) ? 1u : 0u);
                 break;
             case 'n':
-                Align(2);
-                BinaryPrimitives.WriteInt16LittleEndian(Reserve(2), As<short>(value, code));
+                Put16(unchecked((ushort)As<short>(value, code)));
                 break;
             case 'q':
-                Align(2);
-                BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), As<ushort>(value, code));
+                Put16(As<ushort>(value, code));
                 break;
             case 'i':
-                Align(4);
-                BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), As<int>(value, code));
+                WriteUInt32(unchecked((uint)As<int>(value, code)));
                 break;
             case 'u':
                 WriteUInt32(As<uint>(value, code));
                 break;
             case 'x':
-                Align(8);
-                BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), As<long>(value, code));
+                Put64(unchecked((ulong)As<long>(value, code)));
                 break;
             case 't':
-                Align(8);
-                BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), As<ulong>(value, code));
+                Put64(As<ulong>(value, code));
                 break;
             case 'd':
-                Align(8);
-                BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), As<double>(value, code));
+                Put64(BitConverter.DoubleToUInt64Bits(As<double>(value, code)));
                 break;
             case 's':
                 WriteString(As<string>(value, code));
