@@ -241,7 +241,7 @@ internal sealed class DBusWriter
             IEnumerable<KeyValuePair<object, object>> entries = value switch
             {
                 IEnumerable<KeyValuePair<object, object>> e => e,
-                IDictionary d => d.Cast<DictionaryEntry>().Select(e => new KeyValuePair<object, object>(e.Key, e.Value!)),
+                IDictionary d => Entries(d),
                 _ => throw new ArgumentException($"A value of D-Bus type '{sig[(elementStart - 1)..elementEnd]}' must be a dictionary or key/value pairs.", nameof(value)),
             };
             foreach (var entry in entries)
@@ -271,6 +271,15 @@ internal sealed class DBusWriter
         }
         PatchUInt32(lengthOffset, (uint)length);
         i = elementEnd;
+    }
+
+    private static IEnumerable<KeyValuePair<object, object>> Entries(IDictionary dictionary)
+    {
+        var e = dictionary.GetEnumerator();
+        while (e.MoveNext())
+        {
+            yield return new(e.Key, e.Value!);
+        }
     }
 
     internal static int Alignment(char code) => code switch

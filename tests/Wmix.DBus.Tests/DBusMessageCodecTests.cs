@@ -204,10 +204,12 @@ public sealed class DBusMessageCodecTests
     public async Task Decode_MutatedMessages_ProtocolErrorOrValidMessage()
     {
         await Task.Yield();
+        var ct = TestContext.Current.CancellationToken;
         var decoded = 0;
         var mutation = Gen.Select(Gen.Int[0, 4], Gen.Int[0, int.MaxValue], Gen.UInt, Gen.Int[1, 8]);
         Gen.Select(DBusGen.Message, Gen.Bool, mutation.Array[1, 4]).Sample((message, big, mutations) =>
         {
+            ct.ThrowIfCancellationRequested();
             var bytes = DBusMessageCodec.EncodeInByteOrder(message, 9, null, big).ToList();
             foreach (var (kind, position, value, count) in mutations)
             {
@@ -240,10 +242,17 @@ public sealed class DBusMessageCodecTests
                 return;
             }
             decoded++;
-            if (!result.Signature.Value.Contains('h', StringComparison.Ordinal))
+            byte[] again;
+            try
             {
-                AssertSameMessage(result, DBusMessageCodec.Decode(DBusMessageCodec.Encode(result, result.Serial)));
+                again = DBusMessageCodec.Encode(result, result.Serial);
             }
+            catch (NotSupportedException)
+            {
+                // A mutation produced a Unix fd ('h') somewhere; this client reads those but never sends them.
+                return;
+            }
+            AssertSameMessage(result, DBusMessageCodec.Decode(again));
         }, iter: 50_000);
         Assert.True(decoded > 0, "some mutations (e.g. of body bytes) leave a valid message");
     }
