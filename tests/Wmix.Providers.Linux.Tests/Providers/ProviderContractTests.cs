@@ -11,16 +11,21 @@ namespace Wmix.Providers.Linux.Tests.Providers;
 /// </summary>
 public abstract class ProviderContractTests : IDisposable
 {
-    private readonly ObjectManager _manager = TestSupport.NewManager();
+    private readonly ObjectManager _manager;
     private readonly ContextSpy _spy = new();
 
     protected ProviderContractTests()
     {
+        // Derived field initializers have run by now, so an override may use the fixtures they start.
+        _manager = CreateManager();
         _manager.RegisterProvider(_spy);
         Session = _manager.OpenSession(@"root\cimv2");
     }
 
     protected CimSession Session { get; }
+
+    /// <summary>The object manager serving the class (every Linux provider unless overridden, e.g. for another backend).</summary>
+    protected virtual ObjectManager CreateManager() => TestSupport.NewManager();
 
     /// <summary>The class under test.</summary>
     protected abstract string ClassName { get; }
