@@ -496,11 +496,12 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
         }
         catch (DBusErrorException e)
         {
-            answer = new DBusMessage
-            {
-                Type = DBusMessageType.Error, ReplySerial = call.Serial, Destination = call.Sender, ErrorName = e.ErrorName,
-                Signature = new DBusSignature("s"), Body = [e.ErrorMessage ?? e.ErrorName],
-            };
+            answer = ErrorReply(call, e.ErrorName, e.ErrorMessage ?? e.ErrorName);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_shutdown.IsCancellationRequested)
+        {
+            // A handler's own failure is contained: the caller gets a generic error reply naming it, the connection lives on.
+            answer = ErrorReply(call, "org.freedesktop.DBus.Error.Failed", $"{e.GetType().Name}: {e.Message}");
         }
         if ((call.Flags & DBusMessageFlags.NoReplyExpected) != 0)
         {
@@ -515,6 +516,12 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
             // The connection ended while the handler ran; the caller sees its own connection error.
         }
     }
+
+    private static DBusMessage ErrorReply(DBusMessage call, string name, string text) => new()
+    {
+        Type = DBusMessageType.Error, ReplySerial = call.Serial, Destination = call.Sender, ErrorName = name,
+        Signature = new DBusSignature("s"), Body = [text],
+    };
 
     /// <summary>Ends the connection with <paramref name="reason"/>: fails pending calls, completes subscriptions.</summary>
     private void Close(Exception reason)
