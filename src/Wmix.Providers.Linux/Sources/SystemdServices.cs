@@ -342,5 +342,10 @@ public sealed class SystemdServices
         {
             return new SystemdJobOutcome(null, null, true);
         }
+        catch (System.Threading.Channels.ChannelClosedException e)
+        {
+            // The subscription ends only with the connection (or a flood of foreign job signals): report it as the bus failure it is.
+            throw new IOException("The connection to systemd ended while waiting for the job: " + (e.InnerException?.Message ?? e.Message), e);
+        }
     }
 }

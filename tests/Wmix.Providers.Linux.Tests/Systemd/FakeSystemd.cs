@@ -60,6 +60,9 @@ internal sealed class FakeSystemd : IDisposable
         }
     }
 
+    /// <summary>Kills the bus (the peer follows): clients see their connection end.</summary>
+    public void KillBus() => _daemon.Kill();
+
     public void Dispose()
     {
         try

@@ -189,6 +189,20 @@ public sealed class SystemdServiceProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Methods_BusDiesWhileWaitingForJob_ProviderFailure()
+    {
+        var services = new SystemdServices(new SystemdServicesOptions { BusAddress = _systemd.Address, JobTimeout = TimeSpan.FromMinutes(5) });
+        var provider = new ServiceProvider(services);
+        var cls = (CimClass)await _session.GetAsync("Win32_Service", Ct);
+        var call = provider.InvokeMethodAsync(null!, cls, CimObjectPath.Parse("Win32_Service.Name=\"slow\""), cls.Methods.Single(m => m.Name == "StartService"), null, Ct).AsTask();
+        await Task.Delay(500, Ct);
+        Assert.False(call.IsCompleted);
+        _systemd.KillBus();
+        var e = await Assert.ThrowsAsync<WbemException>(() => call.WaitAsync(TimeSpan.FromSeconds(60), Ct));
+        Assert.Equal(WbemErrorEnum.wbemErrProviderFailure, e.ErrorCode);
+    }
+
+    [Fact]
     public async Task InvokeMethodAsync_ProviderDirectly_SameCodesAsEngine()
     {
         var provider = new ServiceProvider(Services);
