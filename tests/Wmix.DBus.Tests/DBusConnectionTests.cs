@@ -91,6 +91,23 @@ public sealed class DBusConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task CallAsync_HandlerThrows_GenericErrorReplyAndConnectionLives()
+    {
+        await using var server = await ConnectAsync();
+        await using var client = await ConnectAsync();
+        server.SetMethodHandler((call, _) => call.Member == "Boom" ? throw new InvalidOperationException("kaboom") : Task.FromResult(new DBusReply("s", ["fine"])));
+        var e = await Assert.ThrowsAsync<DBusErrorException>(() => client.CallMethodAsync(server.UniqueName, "/", "org.wmix.Test", "Boom", cancellationToken: Ct));
+        Assert.Equal("org.freedesktop.DBus.Error.Failed", e.ErrorName);
+        Assert.Contains("kaboom", e.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal("fine", (await client.CallMethodAsync(server.UniqueName, "/", "org.wmix.Test", "Other", cancellationToken: Ct))[0]);
+        // Without a handler, a call gets UnknownMethod and Peer.Ping an empty reply.
+        server.SetMethodHandler(null);
+        e = await Assert.ThrowsAsync<DBusErrorException>(() => client.CallMethodAsync(server.UniqueName, "/", "org.wmix.Test", "Other", cancellationToken: Ct));
+        Assert.Equal("org.freedesktop.DBus.Error.UnknownMethod", e.ErrorName);
+        Assert.Empty(await client.CallMethodAsync(server.UniqueName, "/", "org.freedesktop.DBus.Peer", "Ping", cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task CallAsync_LargeArrays_RoundTripThroughBus()
     {
         await using var server = await ConnectAsync();
