@@ -184,6 +184,7 @@ public sealed partial class ObjectManager
         {
             yield break;
         }
+        var linkContext = context.ForAssociationsOf(source);
         foreach (var association in AllClasses(@namespace))
         {
             if (!association.IsAssociation || !associationWanted(association))
@@ -204,7 +205,8 @@ public sealed partial class ObjectManager
             {
                 continue;
             }
-            await foreach (var link in EnumerateExactAsync(@namespace, association, context, cancellationToken).ConfigureAwait(false))
+            // The provider learns the source, so that it can list only the links of that one object.
+            await foreach (var link in EnumerateExactAsync(@namespace, association, linkContext, cancellationToken).ConfigureAwait(false))
             {
                 foreach (var (index, property) in roles)
                 {

@@ -59,6 +59,12 @@ public sealed partial class ObjectManager
             }
             yield break;
         }
+        if (cls.IsAbstract && !HasCapability(provider, @namespace, cls.Name, ProviderCapabilities.Enumerate))
+        {
+            // An abstract class has no instances of its own; a provider that only installs it (as Linux providers do
+            // for WMI's CIM parents) must not make a deep enumeration or ASSOCIATORS OF over its subclasses fail.
+            yield break;
+        }
         RequireCapability(provider, @namespace, cls, ProviderCapabilities.Enumerate, "enumerate instances of");
         IAsyncEnumerator<CimInstance> items;
         try
@@ -121,6 +127,12 @@ public sealed partial class ObjectManager
                     return false;
                 }
             }
+            return true;
+        }
+        if (cls.IsAbstract && !HasCapability(provider, @namespace, cls.Name, ProviderCapabilities.Enumerate))
+        {
+            // An abstract class has no instances of its own; a provider that only installs it (as Linux providers do
+            // for WMI's CIM parents) must not make a deep enumeration or ASSOCIATORS OF over its subclasses fail.
             return true;
         }
         RequireCapability(provider, @namespace, cls, ProviderCapabilities.Enumerate, "enumerate instances of");

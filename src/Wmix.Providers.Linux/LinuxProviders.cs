@@ -13,6 +13,9 @@ public sealed record LinuxProviderOptions
 
     /// <summary>How process events are watched.</summary>
     public ProcessEventMonitorOptions ProcessEvents { get; init; } = ProcessEventMonitorOptions.Default;
+
+    /// <summary>Where unrestricted file enumerations walk (CIM_DataFile, Win32_Directory).</summary>
+    public FileProviderOptions Files { get; init; } = FileProviderOptions.Default;
 }
 
 /// <summary>Registers the Linux providers of <c>root\cimv2</c> with an object manager.</summary>
@@ -34,6 +37,10 @@ public static class LinuxProviders
             new AccountProvider(),
             new LogonProvider(),
             new ServiceProvider(),
+            new NetworkProvider(),
+            new PerfProvider(),
+            new SystemProcessesProvider(),
+            new FileProvider(options.Files),
         ];
     }
 

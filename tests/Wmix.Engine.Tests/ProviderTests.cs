@@ -57,6 +57,69 @@ public sealed class ProviderTests : EngineTestBase
     }
 
     [Fact]
+    public async Task Query_AbstractParentOnlyInstalled_ListsTheSubclassInstances()
+    {
+        // Issue #4: a provider installs an abstract parent without serving it (it has no instances of its own); a
+        // query on the parent and ASSOCIATORS OF (which walks every association class) must not fail on it.
+        Manager.RegisterProvider(new ParentOnlyProvider());
+        var sink = await QueryAsync("SELECT * FROM Test_AbstractParent");
+        Assert.Equal(["Test_Concrete"], sink.Objects.Select(o => o.ClassName));
+        var links = await QueryAsync("ASSOCIATORS OF {Test_Concrete.Id=1}");
+        Assert.Empty(links.Objects);
+        Assert.Equal(WbemErrorEnum.wbemNoErr, (await links.Completed).Code);
+    }
+
+    private sealed class ParentOnlyProvider : CimProvider
+    {
+        private static readonly CimClass s_parent = Abstract(new CimClass("Test_AbstractParent"));
+        private static readonly CimClass s_concrete = Concrete();
+        private static readonly CimClass s_association = AbstractAssociation();
+
+        public override string Name => "ParentOnly";
+
+        public override IReadOnlyList<ProviderClassRegistration> Classes { get; } =
+        [
+            new(@"root\cimv2", s_parent, ProviderCapabilities.None),
+            new(@"root\cimv2", s_concrete),
+            new(@"root\cimv2", s_association, ProviderCapabilities.None),
+        ];
+
+        private static CimClass Abstract(CimClass c)
+        {
+            c.Qualifiers.Set("Abstract", true);
+            return (CimClass)c.Freeze();
+        }
+
+        private static CimClass Concrete()
+        {
+            var c = new CimClass("Test_Concrete", s_parent);
+            c.AddProperty("Id", CimType.UInt32, isKey: true);
+            return (CimClass)c.Freeze();
+        }
+
+        private static CimClass AbstractAssociation()
+        {
+            var c = new CimClass("Test_AbstractLink");
+            c.Qualifiers.Set("Association", true);
+            c.AddProperty(new CimProperty("Left", CimType.Reference, referenceClassName: "Test_AbstractParent"));
+            c.AddProperty(new CimProperty("Right", CimType.Reference, referenceClassName: "Test_AbstractParent"));
+            return Abstract(c);
+        }
+
+        public override IAsyncEnumerable<CimInstance> EnumerateInstancesAsync(ProviderContext context, CimClass cls, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(cls);
+            if (!CimNames.AreEqual(cls.Name, "Test_Concrete"))
+            {
+                throw new InvalidOperationException($"asked for instances of {cls.Name}");
+            }
+            var instance = cls.SpawnInstance();
+            instance["Id"] = 1u;
+            return FromEnumerableAsync([instance], cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Cancel_SlowProvider_ProviderSeesTokenAndRegistryEmpties()
     {
         var provider = new TestProvider(count: 1000, delay: TimeSpan.FromMilliseconds(20));

@@ -50,10 +50,10 @@ internal static class TestSupport
     }
 
     /// <summary>A new object manager with every Linux provider registered.</summary>
-    public static ObjectManager NewManager()
+    public static ObjectManager NewManager(LinuxProviderOptions? options = null)
     {
         var manager = new ObjectManager(new ObjectManagerOptions { ServerName = "TESTHOST" });
-        LinuxProviders.Register(manager);
+        LinuxProviders.Register(manager, options);
         return manager;
     }
 

@@ -96,6 +96,10 @@ internal sealed class EventHub
                 var feed = _feeds.GetOrAdd((@namespace, provider), static (key, hub) => new ProviderFeed(hub, hub._host, hub._time, key.Namespace, key.Provider), this);
                 subscription.AddLease(feed.Acquire());
             }
+            foreach (var (provider, targetClass) in plan.ProviderSubscriptions)
+            {
+                subscription.AddLease(OpenProviderSubscription(plan, provider, targetClass, subscription));
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -106,6 +110,31 @@ internal sealed class EventHub
             operation.MarkNoProducer();
         }
         return operation;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="provider"/> to raise <paramref name="subscription"/>'s instance events for
+    /// <paramref name="targetClass"/> itself; the lease closes the sink, then disposes the provider's handle.
+    /// </summary>
+    private IDisposable OpenProviderSubscription(EventQueryPlan plan, CimProvider provider, CimClass targetClass, EventSubscription subscription)
+    {
+        var closed = new CancellationTokenSource();
+        var sink = new SubscriptionSink(this, plan.Namespace, provider, subscription);
+        var context = new EventSubscriptionContext(plan.Namespace, _host.ServerName, [], name => _host.GetClass(plan.Namespace, name), _time,
+            closed.Token, plan.Query, targetClass);
+        IDisposable handle;
+        try
+        {
+            handle = provider.SubscribeInstanceEvents(context, sink)
+                ?? throw new InvalidOperationException($"Provider '{provider.Name}' returned no handle from SubscribeInstanceEvents.");
+        }
+        catch
+        {
+            sink.Close();
+            closed.Dispose();
+            throw;
+        }
+        return new SubscriptionLease(sink, closed, handle);
     }
 
     /// <summary>A repository change: builds the intrinsic event only when some subscription may want it.</summary>
@@ -204,6 +233,57 @@ internal sealed class EventHub
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
                 hub.ReleasePoll(key, poller, subscription);
+            }
+        }
+    }
+
+    /// <summary>Delivers a provider's events to the one subscription they were raised for.</summary>
+    private sealed class SubscriptionSink(EventHub hub, string @namespace, CimProvider provider, EventSubscription subscription) : ICimEventSink
+    {
+        private volatile bool _closed;
+
+        public void Close() => _closed = true;
+
+        public void Raise(CimInstance eventObject)
+        {
+            ArgumentNullException.ThrowIfNull(eventObject);
+            if (!_closed)
+            {
+                // Not through the namespace index: other subscriptions get their own copy from their own handle (or
+                // their poll), so dispatching to all would deliver twice.
+                subscription.Offer(ProviderFeed.Prepare(eventObject, hub._time), classChecked: false);
+            }
+        }
+
+        public void ReportEventsLost(string reason)
+        {
+            if (!_closed)
+            {
+                ProviderFeed.ReportLost(hub, hub._host, hub._time, @namespace, provider, reason ?? "");
+            }
+        }
+    }
+
+    private sealed class SubscriptionLease(SubscriptionSink sink, CancellationTokenSource closed, IDisposable handle) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+            // Sink first: whatever the provider raises while its handle is being disposed is ignored.
+            sink.Close();
+            try
+            {
+                closed.Cancel();
+                handle.Dispose();
+            }
+            finally
+            {
+                closed.Dispose();
             }
         }
     }

@@ -36,6 +36,10 @@ internal sealed class EventQueryPlan
     /// <summary>The providers whose event feed the subscription needs.</summary>
     public required IReadOnlyList<CimProvider> Feeds { get; init; }
 
+    /// <summary>Provider classes whose provider raises this subscription's instance events itself (see
+    /// <see cref="CimProvider.AcceptsInstanceEvents"/>).</summary>
+    public required IReadOnlyList<(CimProvider Provider, CimClass TargetClass)> ProviderSubscriptions { get; init; }
+
     /// <summary>The <c>__AggregateEvent</c> class for GROUP WITHIN queries, else null.</summary>
     public required CimClass? AggregateClass { get; init; }
 }

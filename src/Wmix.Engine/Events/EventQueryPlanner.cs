@@ -71,8 +71,9 @@ internal static class EventQueryPlanner
 
         var polled = new List<string>();
         var feeds = new List<CimProvider>();
+        var own = new List<(CimProvider, CimClass)>();
         PlanInstanceSources(host, @namespace, parsed, eventClass,
-            CimNames.AreEqual(boundProperty, EventObjects.TargetInstance) ? bounds : null, polled, feeds);
+            CimNames.AreEqual(boundProperty, EventObjects.TargetInstance) ? bounds : null, polled, feeds, own);
         PlanExtrinsicSources(host, @namespace, eventClass, feeds);
 
         CimClass? aggregate = null;
@@ -93,6 +94,7 @@ internal static class EventQueryPlanner
             PollInterval = interval < MinimumPollInterval ? MinimumPollInterval : interval,
             PolledClasses = polled,
             Feeds = feeds,
+            ProviderSubscriptions = own,
             AggregateClass = aggregate,
         };
     }
@@ -102,7 +104,7 @@ internal static class EventQueryPlanner
         a.IsSubclassOfOrSelf(b) || (host.GetClass(@namespace, b) is { } cb && cb.IsSubclassOfOrSelf(a.Name));
 
     private static void PlanInstanceSources(IEventHost host, string @namespace, WqlEventQuery query, CimClass eventClass,
-        IReadOnlyList<string>? bounds, List<string> polled, List<CimProvider> feeds)
+        IReadOnlyList<string>? bounds, List<string> polled, List<CimProvider> feeds, List<(CimProvider, CimClass)> own)
     {
         if (!Overlaps(eventClass, EventObjects.InstanceOperationEvent, host, @namespace))
         {
@@ -125,6 +127,15 @@ internal static class EventQueryPlanner
             if (FindIntrinsicRegistration(provider, @namespace, cls, eventClass, host) is not null)
             {
                 AddOnce(feeds, provider);
+            }
+            else if (cls.IsAbstract)
+            {
+                // No instances of its own (the engine asks each subclass for those): nothing to poll or watch.
+                continue;
+            }
+            else if (bounds is not null && pollable && provider.AcceptsInstanceEvents(@namespace, cls, query))
+            {
+                own.Add((provider, cls));
             }
             else if (bounds is not null && pollable)
             {

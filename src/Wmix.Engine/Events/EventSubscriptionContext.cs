@@ -1,4 +1,5 @@
 using Wmix.Cim;
+using Wmix.Wql;
 
 namespace Wmix.Engine.Events;
 
@@ -22,6 +23,26 @@ public sealed class EventSubscriptionContext
         _time = time;
         Closed = closed;
     }
+
+    internal EventSubscriptionContext(string @namespace, string serverName, IReadOnlyList<EventRegistration> registrations,
+        Func<string, CimClass?> getClass, TimeProvider time, CancellationToken closed, WqlEventQuery query, CimClass targetClass)
+        : this(@namespace, serverName, registrations, getClass, time, closed)
+    {
+        Query = query;
+        TargetClass = targetClass;
+    }
+
+    /// <summary>
+    /// For <see cref="Providers.CimProvider.SubscribeInstanceEvents"/>: the subscription's parsed query; null for a
+    /// namespace-wide feed (<see cref="Providers.CimProvider.SubscribeEvents"/>).
+    /// </summary>
+    public WqlEventQuery? Query { get; }
+
+    /// <summary>
+    /// For <see cref="Providers.CimProvider.SubscribeInstanceEvents"/>: the class whose instance events to raise; null
+    /// for a namespace-wide feed.
+    /// </summary>
+    public CimClass? TargetClass { get; }
 
     /// <summary>The namespace of the feed, e.g. <c>root\cimv2</c>.</summary>
     public string Namespace { get; }

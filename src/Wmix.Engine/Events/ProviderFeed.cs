@@ -105,7 +105,10 @@ internal sealed class ProviderFeed
         }
     }
 
-    private void Raise(CimInstance eventObject)
+    private void Raise(CimInstance eventObject) => _hub.Dispatch(Namespace, Prepare(eventObject, _time));
+
+    /// <summary>Checks that a provider's object is an event, fills a missing <c>TIME_CREATED</c> and freezes it.</summary>
+    internal static CimInstance Prepare(CimInstance eventObject, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(eventObject);
         if (!eventObject.Class.IsSubclassOfOrSelf(EventObjects.EventClass))
@@ -119,18 +122,21 @@ internal sealed class ProviderFeed
             {
                 eventObject = (CimInstance)eventObject.Clone();
             }
-            eventObject.SetValue(index, EventObjects.Now(_time));
+            eventObject.SetValue(index, EventObjects.Now(time));
         }
         eventObject.Freeze();
-        _hub.Dispatch(Namespace, eventObject);
+        return eventObject;
     }
 
-    private void ReportLost(string reason)
+    private void ReportLost(string reason) => ReportLost(_hub, _host, _time, Namespace, Provider, reason);
+
+    /// <summary>Traces a provider's loss of events and raises <c>__EventDroppedEvent</c> in the namespace.</summary>
+    internal static void ReportLost(EventHub hub, IEventHost host, TimeProvider time, string @namespace, CimProvider provider, string reason)
     {
-        Trace.TraceWarning($"Wmix: provider '{Provider.Name}' lost events in {Namespace}: {reason}");
-        if (_host.GetClass(Namespace, EventObjects.EventDroppedEvent) is { } cls)
+        Trace.TraceWarning($"Wmix: provider '{provider.Name}' lost events in {@namespace}: {reason}");
+        if (host.GetClass(@namespace, EventObjects.EventDroppedEvent) is { } cls)
         {
-            _hub.Dispatch(Namespace, EventObjects.Spawn(cls, _time).Freeze());
+            hub.Dispatch(@namespace, EventObjects.Spawn(cls, time).Freeze());
         }
     }
 

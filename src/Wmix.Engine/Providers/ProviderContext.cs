@@ -1,3 +1,4 @@
+using Wmix.Cim;
 using Wmix.Wql;
 
 namespace Wmix.Engine.Providers;
@@ -10,6 +11,7 @@ public sealed class ProviderContext
 {
     private readonly CimOperation? _operation;
     private readonly bool _sendStatus;
+    private readonly CallOptions _options;
 
     internal ProviderContext(string @namespace, string serverName, CallOptions options, WqlSelectQuery? query,
         CimOperation? operation, CancellationToken cancellationToken)
@@ -19,9 +21,14 @@ public sealed class ProviderContext
         Context = options.Context;
         Query = query;
         _operation = operation;
+        _options = options;
         _sendStatus = options.SendStatus;
         CancellationToken = cancellationToken;
     }
+
+    private ProviderContext(ProviderContext call, CimInstance associationSource)
+        : this(call.Namespace, call.ServerName, call._options, call.Query, call._operation, call.CancellationToken) =>
+        AssociationSource = associationSource;
 
     /// <summary>The namespace of the call, e.g. <c>root\cimv2</c>.</summary>
     public string Namespace { get; }
@@ -38,6 +45,14 @@ public sealed class ProviderContext
     /// is an optimisation, never a duty.
     /// </summary>
     public WqlSelectQuery? Query { get; }
+
+    /// <summary>
+    /// When the engine enumerates an association class to answer <c>ASSOCIATORS OF</c> / <c>REFERENCES OF</c> (or
+    /// AssociatorsOf / ReferencesTo): the instance the associations must refer to; null otherwise. A provider may
+    /// return only the associations that refer to it (push-down: a directory's entries rather than every file of the
+    /// machine); the engine still checks every reference, so using it is an optimisation, never a duty.
+    /// </summary>
+    public CimInstance? AssociationSource { get; }
 
     /// <summary>The call's cancellation token (also passed to each provider method).</summary>
     public CancellationToken CancellationToken { get; }
@@ -56,4 +71,7 @@ public sealed class ProviderContext
             _operation?.ReportProgress(upperBound, current, message);
         }
     }
+
+    /// <summary>The same call, enumerating associations that must refer to <paramref name="source"/>.</summary>
+    internal ProviderContext ForAssociationsOf(CimInstance source) => new(this, source);
 }

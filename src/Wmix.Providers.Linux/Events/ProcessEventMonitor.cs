@@ -16,6 +16,10 @@ namespace Wmix.Providers.Linux.Events;
 /// <para>A start is reported at the process's first exec (so the name is the new image's), or after
 /// <see cref="ProcessEventMonitorOptions.ExecGrace"/> for a fork that does not exec, or just before its stop if it
 /// exits first. Every started process is therefore reported exactly once, however short its life.</para>
+/// <para>Polling sees a process only at a listing, possibly between its fork and its exec, when it still runs its
+/// parent's image under the parent's name. Such a process is held back and re-read at the following listings until it
+/// runs another image (or a second passes: a fork that never execs keeps its parent's name), so the reported name
+/// is the exec'd one.</para>
 /// <para>When the kernel drops messages (<c>ENOBUFS</c>) the monitor rescans <c>/proc</c>, reports what appeared or
 /// vanished meanwhile, and calls <see cref="IProcessEventHandler.OnEventsLost"/>.</para>
 /// </remarks>
@@ -44,6 +48,10 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
     private readonly Dictionary<int, Tracked> _known = [];
     // Forks waiting for their exec (pid -> deadline, Stopwatch ticks); monitor thread only.
     private readonly Dictionary<int, long> _pending = [];
+    // Polling only: processes first seen still running their parent's image (between fork and exec), held back until
+    // a later listing shows the new image or the deadline (Stopwatch ticks) passes, so the reported name is the exec'd
+    // one (#4). Monitor thread only.
+    private readonly Dictionary<int, long> _deferred = [];
     private volatile bool _stopping;
     private long _lost;
     private int _disposed;
@@ -488,11 +496,16 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
         {
             _known.Remove(pid, out var tracked);
             _pending.Remove(pid);
+            _deferred.Remove(pid);
             if (!tracked!.Reported)
             {
                 ReportStart(pid, tracked, fromRescan);
             }
             Safe(() => _handler.OnProcessStopped(new ProcessStopped(pid, tracked.ParentProcessId, tracked.Name, now, null, tracked.Snapshot, fromRescan)));
+        }
+        if (_deferred.Count > 0)
+        {
+            ReportDeferred();
         }
         foreach (var pid in live)
         {
@@ -513,8 +526,73 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
                 ForkTime = snapshot.CreationDate,
             };
             _known[pid] = tracked;
+            if (!fromRescan && Mode == ProcessEventMode.Polling && RunsParentImage(snapshot))
+            {
+                // Seen between fork and exec: its name is still the parent's. Look again at the next listings.
+                _deferred[pid] = Stopwatch.GetTimestamp() + (long)(PreExecWait.TotalSeconds * Stopwatch.Frequency);
+                continue;
+            }
             ReportStart(pid, tracked, fromRescan);
         }
+    }
+
+    /// <summary>
+    /// How long the polling fallback holds back a process that still runs its parent's image: at least three listings
+    /// and one second, so a loaded machine has time to reach the exec. A fork that never execs is reported then,
+    /// with the parent's name, which is its honest name.
+    /// </summary>
+    private TimeSpan PreExecWait => TimeSpan.FromTicks(Math.Max(3 * _options.PollInterval.Ticks, TimeSpan.FromSeconds(1).Ticks));
+
+    /// <summary>Reports the held-back processes that have exec'd (re-read now) or waited long enough.</summary>
+    private void ReportDeferred()
+    {
+        var now = Stopwatch.GetTimestamp();
+        List<int>? due = null;
+        foreach (var (pid, deadline) in _deferred)
+        {
+            if (!_known.TryGetValue(pid, out var tracked))
+            {
+                (due ??= []).Add(pid);
+                continue;
+            }
+            var fresh = ProcessSource.Read(_file, pid, ProcessParts.All);
+            if (fresh is not null && tracked.Snapshot is { } old && fresh.StartTimeTicks == old.StartTimeTicks)
+            {
+                tracked.Snapshot = fresh;
+                tracked.Name = fresh.Name;
+                if (RunsParentImage(fresh) && now < deadline)
+                {
+                    continue;
+                }
+            }
+            (due ??= []).Add(pid);
+        }
+        if (due is null)
+        {
+            return;
+        }
+        due.Sort();
+        foreach (var pid in due)
+        {
+            _deferred.Remove(pid);
+            if (_known.TryGetValue(pid, out var tracked))
+            {
+                ReportStart(pid, tracked, fromRescan: false);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="child"/> runs the same image as its parent (as it does between fork and exec).</summary>
+    private bool RunsParentImage(LinuxProcess child)
+    {
+        var parent = ProcessSource.Read(_file, child.ParentProcessId, ProcessParts.Executable) ?? _known.GetValueOrDefault(child.ParentProcessId)?.Snapshot;
+        if (parent is null)
+        {
+            return false;
+        }
+        return child.ExecutablePath is { Length: > 0 } exe && parent.ExecutablePath is { Length: > 0 } parentExe
+            ? string.Equals(exe, parentExe, StringComparison.Ordinal)
+            : string.Equals(child.Comm, parent.Comm, StringComparison.Ordinal);
     }
 
     private void PollLoop()

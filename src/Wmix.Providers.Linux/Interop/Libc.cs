@@ -37,6 +37,44 @@ internal static unsafe partial class Libc
 
     public const int IN_NONBLOCK = 0x800;
     public const int IN_CLOEXEC = 0x80000;
+    public const uint IN_ACCESS = 0x1;
+    public const uint IN_MODIFY = 0x2;
+    public const uint IN_ATTRIB = 0x4;
+    public const uint IN_CLOSE_WRITE = 0x8;
+    public const uint IN_MOVED_FROM = 0x40;
+    public const uint IN_MOVED_TO = 0x80;
+    public const uint IN_CREATE = 0x100;
+    public const uint IN_DELETE = 0x200;
+    public const uint IN_DELETE_SELF = 0x400;
+    public const uint IN_MOVE_SELF = 0x800;
+    public const uint IN_Q_OVERFLOW = 0x4000;
+    public const uint IN_IGNORED = 0x8000;
+    public const uint IN_ONLYDIR = 0x1000000;
+    public const uint IN_DONT_FOLLOW = 0x2000000;
+    public const uint IN_EXCL_UNLINK = 0x4000000;
+    public const uint IN_ISDIR = 0x40000000;
+
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AT_EACCESS = 0x200;
+    public const uint STATX_BASIC_STATS = 0x7ff;
+    public const uint STATX_BTIME = 0x800;
+    public const uint STATX_MNT_ID = 0x1000;
+    public const ulong STATX_ATTR_COMPRESSED = 0x4;
+    public const ulong STATX_ATTR_ENCRYPTED = 0x800;
+    public const int R_OK = 4;
+    public const int W_OK = 2;
+    public const int X_OK = 1;
+    public const int ENOENT = 2;
+    public const int ENOTDIR = 20;
+    public const int EEXIST = 17;
+    public const int EXDEV = 18;
+    public const int EINVAL = 22;
+    public const int EBUSY = 16;
+    public const int ETXTBSY = 26;
+    public const int ENOTEMPTY = 39;
+    public const int EROFS = 30;
+    public const uint RENAME_NOREPLACE = 1;
 
     public const int _SC_CLK_TCK = 2;
     public const int _SC_PAGESIZE = 30;
@@ -96,6 +134,18 @@ internal static unsafe partial class Libc
     public static partial int inotify_add_watch(int fd, string path, uint mask);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int inotify_rm_watch(int fd, int wd);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int statx(int dirfd, string path, int flags, uint mask, out Statx buf);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int faccessat(int dirfd, string path, int mode, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int eventfd(uint initval, int flags);
 
     [LibraryImport(Lib, SetLastError = true)]
@@ -140,6 +190,42 @@ internal static unsafe partial class Libc
         public ulong Flags;
         public ulong NameMax;
         private fixed int _spare[6];
+    }
+
+    /// <summary>struct statx_timestamp.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StatxTimestamp
+    {
+        public long Seconds;
+        public uint Nanoseconds;
+        private int _reserved;
+    }
+
+    /// <summary>struct statx (statx(2); 256 bytes, the same on every architecture).</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    public struct Statx
+    {
+        public uint Mask;
+        public uint BlockSize;
+        public ulong Attributes;
+        public uint Links;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+        private ushort _spare0;
+        public ulong Inode;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        public StatxTimestamp AccessTime;
+        public StatxTimestamp BirthTime;
+        public StatxTimestamp ChangeTime;
+        public StatxTimestamp ModifyTime;
+        public uint RdevMajor;
+        public uint RdevMinor;
+        public uint DevMajor;
+        public uint DevMinor;
+        public ulong MountId;
     }
 
     /// <summary>struct ifaddrs.</summary>

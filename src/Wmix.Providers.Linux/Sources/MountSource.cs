@@ -33,6 +33,9 @@ public static class MountSource
         "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "9p", "fuse.sshfs", "afs", "ncpfs",
     };
 
+    /// <summary>True for a network filesystem type (NFS, CIFS/SMB, Ceph, GlusterFS, 9p, SSHFS, AFS).</summary>
+    public static bool IsNetworkType(string type) => s_networkTypes.Contains(type);
+
     /// <summary>The real mounts, in mount order.</summary>
     public static IReadOnlyList<LinuxMount> Mounts() => Parse(SystemSource.ReadLines("/proc/self/mountinfo"));
 

@@ -11,21 +11,25 @@ namespace Wmix.Providers.Linux.Tests.Providers;
 /// </summary>
 public abstract class ProviderContractTests : IDisposable
 {
-    private readonly ObjectManager _manager;
     private readonly ContextSpy _spy = new();
+    private ObjectManager? _manager;
+    private CimSession? _session;
 
-    protected ProviderContractTests()
+    // Opened on first use rather than in the constructor, so that a subclass's Options are in place.
+    protected CimSession Session => _session ??= Open();
+
+    /// <summary>The Linux provider options of the manager under test (e.g. a file provider rooted at a temp directory).</summary>
+    protected virtual LinuxProviderOptions? Options => null;
+
+    private CimSession Open()
     {
-        // Derived field initializers have run by now, so an override may use the fixtures they start.
         _manager = CreateManager();
         _manager.RegisterProvider(_spy);
-        Session = _manager.OpenSession(@"root\cimv2");
+        return _manager.OpenSession(@"root\cimv2");
     }
 
-    protected CimSession Session { get; }
-
-    /// <summary>The object manager serving the class (every Linux provider unless overridden, e.g. for another backend).</summary>
-    protected virtual ObjectManager CreateManager() => TestSupport.NewManager();
+    /// <summary>The object manager serving the class: every Linux provider with <see cref="Options"/>, unless overridden (e.g. for another backend).</summary>
+    protected virtual ObjectManager CreateManager() => TestSupport.NewManager(Options);
 
     /// <summary>The class under test.</summary>
     protected abstract string ClassName { get; }
@@ -44,8 +48,8 @@ public abstract class ProviderContractTests : IDisposable
 
     public void Dispose()
     {
-        Session.Dispose();
-        _manager.Dispose();
+        _session?.Dispose();
+        _manager?.Dispose();
     }
 
     private async Task<List<CimInstance>> AllAsync() =>
