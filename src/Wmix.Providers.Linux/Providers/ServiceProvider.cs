@@ -27,12 +27,30 @@ public static class ServiceSchema
 }
 
 /// <summary>
-/// <c>Win32_Service</c>. Backend: SysV init scripts (<see cref="SysVServices"/>) where systemd is not the init
-/// system (no <c>/run/systemd/system</c>), which is what this provider implements today; on a systemd machine the
-/// systemd D-Bus backend is not implemented yet and the provider reports wbemErrProviderNotCapable rather than
-/// listing init scripts systemd does not honour.
+/// <c>Win32_Service</c>, from systemd where systemd is the init system (<c>/run/systemd/system</c> exists, as
+/// <c>sd_booted()</c> tests) through its own D-Bus API (<see cref="SystemdServices"/>), else from SysV init scripts
+/// (<see cref="SysVServices"/>).
 /// </summary>
 /// <remarks>
+/// <para>systemd mapping (one instance per <c>*.service</c> unit, loaded or not, templates excluded, aliases folded into
+/// their unit): <c>Name</c> = the unit name without <c>.service</c>; <c>DisplayName</c>, <c>Caption</c> and
+/// <c>Description</c> = the unit's <c>Description</c>; <c>State</c> from <c>ActiveState</c> — active/reloading/refreshing
+/// <c>Running</c>, activating <c>Start Pending</c>, deactivating <c>Stop Pending</c>, inactive/failed/maintenance
+/// <c>Stopped</c>, else <c>Unknown</c>; <c>Started</c> = running or stop pending; <c>Status</c> = <c>Error</c> for failed,
+/// <c>Starting</c>/<c>Stopping</c> while pending, else <c>OK</c>; <c>StartMode</c> from <c>UnitFileState</c> — enabled
+/// <c>Auto</c>, static/indirect/generated/transient/linked/alias or none <c>Manual</c>, disabled and masked
+/// <c>Disabled</c> (a disabled unit can still be started by hand; systemd's word is kept); <c>ProcessId</c> =
+/// <c>MainPID</c>; <c>PathName</c> = the first <c>ExecStart=</c> command line, shell-quoted; <c>StartName</c> =
+/// <c>User=</c> or <c>root</c>; <c>AcceptStop</c> = running and <c>CanStop</c>; <c>AcceptPause</c> = false (systemd
+/// has no pause); <c>ExitCode</c> 0 and <c>ServiceSpecificExitCode</c> 0 after success, else <c>ExitCode</c> 1066
+/// (Windows' ERROR_SERVICE_SPECIFIC_ERROR) with <c>ServiceSpecificExitCode</c> = the exit status (128 + signal when
+/// killed); <c>ServiceType</c> <c>Own Process</c>. <c>ErrorControl</c>, <c>TagId</c>, <c>CheckPoint</c>,
+/// <c>WaitHint</c>, <c>DelayedAutoStart</c> and <c>InstallDate</c> have no systemd counterpart and are NULL.</para>
+/// <para>systemd methods (WMI's return codes): <c>StartUnit</c>/<c>StopUnit</c> with mode <c>replace</c>, then wait for
+/// the job. <c>StartService</c>: 0 job done, 10 already running or starting, 14 masked, 5 stop pending, 4 refuses
+/// manual start; <c>StopService</c>: 0 job done, 6 not active, 5 start or stop pending, 4 refuses manual stop. Both: 2
+/// access denied (<c>AccessDenied</c>, <c>InteractiveAuthorizationRequired</c>), 7 no end of the job within the
+/// timeout, 13 a dependency failed, 18 ordering cycle, 8 any other failure.</para>
 /// <para>SysV mapping: <c>Name</c> = the script name; <c>PathName</c> = the script's path; <c>DisplayName</c> = LSB
 /// <c>Short-Description</c> (else the name); <c>Description</c> = LSB <c>Description</c>; <c>State</c> from
 /// <c>&lt;script&gt; status</c> — exit 0 <c>Running</c>, 1–3 <c>Stopped</c> (LSB: 1 and 2 are "dead but pid/lock file
@@ -43,23 +61,40 @@ public static class ServiceSchema
 /// <c>DesktopInteract</c> = false; <c>StartName</c> = <c>root</c> (init scripts run as root and drop privileges
 /// themselves, if at all). <c>ProcessId</c>, <c>ExitCode</c>, <c>ErrorControl</c>, <c>TagId</c>, <c>CheckPoint</c>,
 /// <c>WaitHint</c> have no SysV counterpart and are NULL.</para>
-/// <para>Methods (WMI's return codes): <c>StartService</c> 0 started, 10 already running, 7 no answer within the
-/// timeout, 2 not root, 8 the script failed; <c>StopService</c> 0 stopped, 5 not running (the control is not valid
-/// in this state), 7, 2, 8 likewise.</para>
-/// <para>Push-down: <c>Name = …</c> runs <c>status</c> only for the named scripts.</para>
+/// <para>SysV methods (WMI's return codes): <c>StartService</c> 0 started, 10 already running, 7 no answer within the
+/// timeout, 2 not root, 8 the script failed; <c>StopService</c> 0 stopped, 6 not running (the service is not active),
+/// 7, 2, 8 likewise.</para>
+/// <para>Push-down: <c>Name = …</c> reads only the named units (systemd: <c>GetUnit</c>, else <c>LoadUnit</c>) or runs
+/// <c>status</c> only for the named scripts.</para>
 /// </remarks>
-public sealed class ServiceProvider : CimProvider
+public sealed partial class ServiceProvider : CimProvider
 {
     private readonly SysVServices? _sysv;
+    private readonly SystemdServices? _systemd;
 
     /// <summary>Chooses the backend from the machine (see the class remarks).</summary>
     public ServiceProvider()
-        : this(Directory.Exists("/run/systemd/system") ? null : new SysVServices())
+        : this(SystemdServices.IsBooted ? new SystemdServices() : null, SystemdServices.IsBooted ? null : new SysVServices())
     {
     }
 
     /// <summary>Uses the given SysV scripts (tests point this at a throwaway init.d), or no backend when null.</summary>
-    public ServiceProvider(SysVServices? sysv) => _sysv = sysv;
+    public ServiceProvider(SysVServices? sysv)
+        : this(null, sysv)
+    {
+    }
+
+    /// <summary>Uses systemd through <paramref name="systemd"/> (tests point it at a private bus).</summary>
+    public ServiceProvider(SystemdServices systemd)
+        : this(systemd ?? throw new ArgumentNullException(nameof(systemd)), null)
+    {
+    }
+
+    private ServiceProvider(SystemdServices? systemd, SysVServices? sysv)
+    {
+        _systemd = systemd;
+        _sysv = sysv;
+    }
 
     /// <inheritdoc />
     public override string Name => "Wmix.Linux.Service";
@@ -73,15 +108,19 @@ public sealed class ServiceProvider : CimProvider
     ];
 
     private SysVServices Backend => _sysv ?? throw new WbemException(WbemErrorEnum.wbemErrProviderNotCapable,
-        "systemd is the init system here and the systemd backend of Win32_Service is not implemented yet.");
+        "This Win32_Service provider was created without a backend.");
 
     /// <inheritdoc />
     public override IAsyncEnumerable<CimInstance> EnumerateInstancesAsync(ProviderContext context, CimClass cls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(cls);
-        var backend = Backend;
         var names = PushDown.StringValues(context.Query?.Where, "Name");
+        if (_systemd is { } systemd)
+        {
+            return EnumerateSystemdAsync(systemd, cls, names, cancellationToken);
+        }
+        var backend = Backend;
         return EnumerateAsync(backend, cls, names, cancellationToken);
     }
 
@@ -110,6 +149,10 @@ public sealed class ServiceProvider : CimProvider
     {
         ArgumentNullException.ThrowIfNull(cls);
         ArgumentNullException.ThrowIfNull(path);
+        if (_systemd is { } systemd)
+        {
+            return await GetSystemdAsync(systemd, cls, path, cancellationToken).ConfigureAwait(false);
+        }
         var backend = Backend;
         if (!CimNames.AreEqual(cls.Name, "Win32_Service") || NameKey(path) is not { } name || backend.Find(name) is not { } service)
         {
@@ -155,9 +198,15 @@ public sealed class ServiceProvider : CimProvider
         {
             return await base.InvokeMethodAsync(context, cls, target, method, inParameters, cancellationToken).ConfigureAwait(false);
         }
-        var backend = Backend;
         var name = (target is null ? null : NameKey(target))
             ?? throw new WbemException(WbemErrorEnum.wbemErrInvalidMethodParameters, $"{method.Name} is called on a service instance.");
+        if (_systemd is { } systemd)
+        {
+            var result = method.OutParameters!.SpawnInstance();
+            result["ReturnValue"] = await ControlSystemdAsync(systemd, name, start, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        var backend = Backend;
         var service = backend.Find(name) ?? throw new WbemException(WbemErrorEnum.wbemErrNotFound, $"Service '{name}' does not exist.");
         var output = method.OutParameters!.SpawnInstance();
         output["ReturnValue"] = await ControlAsync(backend, service, start, cancellationToken).ConfigureAwait(false);
@@ -174,7 +223,7 @@ public sealed class ServiceProvider : CimProvider
         }
         if (!start && state == SysVState.Stopped)
         {
-            return 5; // The requested control is not valid for this service (it is not running)
+            return 6; // Service Not Active (as the systemd backend answers for an inactive unit)
         }
         if (Environment.UserName != "root")
         {

@@ -23,10 +23,13 @@ public abstract class ProviderContractTests : IDisposable
 
     private CimSession Open()
     {
-        _manager = TestSupport.NewManager(Options);
+        _manager = CreateManager();
         _manager.RegisterProvider(_spy);
         return _manager.OpenSession(@"root\cimv2");
     }
+
+    /// <summary>The object manager serving the class: every Linux provider with <see cref="Options"/>, unless overridden (e.g. for another backend).</summary>
+    protected virtual ObjectManager CreateManager() => TestSupport.NewManager(Options);
 
     /// <summary>The class under test.</summary>
     protected abstract string ClassName { get; }

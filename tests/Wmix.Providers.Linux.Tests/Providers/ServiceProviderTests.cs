@@ -135,7 +135,7 @@ public sealed class ServiceProviderTests : IDisposable
 
             Assert.Equal(0u, (await session.InvokeAsync(path, "StopService", null, ct))!["ReturnValue"]);
             Assert.Equal("Stopped", ((CimInstance)await session.GetAsync(path, ct))["State"]);
-            Assert.Equal(5u, (await session.InvokeAsync(path, "StopService", null, ct))!["ReturnValue"]);
+            Assert.Equal(6u, (await session.InvokeAsync(path, "StopService", null, ct))!["ReturnValue"]);
 
             Assert.Equal(8u, (await session.InvokeAsync("Win32_Service.Name=\"wmixfail\"", "StartService", null, ct))!["ReturnValue"]);
             Assert.Equal(7u, (await session.InvokeAsync("Win32_Service.Name=\"wmixhang\"", "StartService", null, ct))!["ReturnValue"]);
