@@ -70,6 +70,23 @@ internal sealed class ContextTable : IDisposable
         return PullRefusal.None;
     }
 
+    /// <summary>The context <paramref name="id"/> when it exists and belongs to <paramref name="user"/> (Release, Unsubscribe, Renew).</summary>
+    public bool TryGetOwned(string id, string user, out ServerContext? context)
+    {
+        context = _contexts.TryGetValue(id, out var c) && string.Equals(c.Owner, user, StringComparison.Ordinal) ? c : null;
+        return context is not null;
+    }
+
+    /// <summary>Moves a subscription's expiry to <paramref name="expiresAt"/> and restarts its idle timer.</summary>
+    public static void Renew(ServerContext context, long expiresAt)
+    {
+        lock (context)
+        {
+            context.ExpiresAt = expiresAt;
+            context.Touch();
+        }
+    }
+
     /// <summary>Ends a Pull: the idle timer restarts now.</summary>
     public static void EndPull(ServerContext context)
     {

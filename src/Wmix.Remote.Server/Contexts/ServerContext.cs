@@ -21,7 +21,7 @@ internal sealed class ServerContext
 {
     // Items taken from the sink but not sent (the envelope was full); sent first by the next Pull. Only the one
     // Pull that holds the context touches it, so it needs no lock.
-    private readonly Queue<CimObject> _held = new();
+    private readonly LinkedList<CimObject> _held = new();
     private long _sequence;
 
     public ServerContext(ContextKind kind, string id, string owner, string clientKey, string @namespace, string resourceUri, ChannelOperationSink sink)
@@ -83,7 +83,7 @@ internal sealed class ServerContext
     /// <summary>Creation stamp for bookmarks.</summary>
     public long CreatedAt { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    public Queue<CimObject> Held => _held;
+    public LinkedList<CimObject> Held => _held;
 
     public void Touch() => LastActivity = Environment.TickCount64;
 
