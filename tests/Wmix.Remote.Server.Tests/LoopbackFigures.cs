@@ -19,7 +19,8 @@ public sealed class LoopbackFigures
     public async Task Figures()
     {
         Assert.SkipUnless(Environment.GetEnvironmentVariable("WMIX_REMOTE_BENCH") == "1", "set WMIX_REMOTE_BENCH=1 to measure");
-        var lines = new List<string> { $"date {DateTimeOffset.UtcNow:u}; load {File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cpus" };
+        var load = (await File.ReadAllTextAsync("/proc/loadavg", s_ct)).Trim();
+        var lines = new List<string> { $"date {DateTimeOffset.UtcNow:u}; load {load}; {Environment.ProcessorCount} cpus" };
         await using (var server = await TestServer.StartAsync(o => o with { MaxRequestsPerSecond = 0 }, items: 100_000))
         {
             using var client = server.Client();
