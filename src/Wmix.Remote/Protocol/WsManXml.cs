@@ -1,0 +1,215 @@
+using System.Xml;
+
+namespace Wmix.Remote.Protocol;
+
+/// <summary>Limits applied to every message the codec reads. Immutable; start from <see cref="Default"/>.</summary>
+public sealed record WsManReaderLimits
+{
+    /// <summary>4 Mi characters, depth 64.</summary>
+    public static WsManReaderLimits Default { get; } = new();
+
+    /// <summary>The largest document, in characters (a PullResponse with many items fits comfortably).</summary>
+    public long MaxCharacters { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>The deepest element nesting accepted (an envelope with nested embedded objects needs about 20).</summary>
+    public int MaxDepth { get; init; } = 64;
+}
+
+/// <summary>
+/// The one factory for XML readers and writers of the remote layer. Readers are hardened: DTDs are prohibited
+/// (an <c>&lt;!DOCTYPE</c> fails at once, so neither external entities nor entity expansion can happen), no
+/// resolver, a character cap and a depth cap. Every XML error surfaces as <see cref="WsManProtocolException"/>.
+/// </summary>
+public static class WsManXml
+{
+    private static readonly XmlWriterSettings s_writerSettings = new()
+    {
+        Encoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        OmitXmlDeclaration = true,
+        Indent = false,
+        CloseOutput = false,
+        NamespaceHandling = NamespaceHandling.Default,
+        CheckCharacters = true,
+    };
+
+    /// <summary>Secure reader settings for <paramref name="limits"/>.</summary>
+    public static XmlReaderSettings CreateReaderSettings(WsManReaderLimits? limits = null)
+    {
+        limits ??= WsManReaderLimits.Default;
+        return new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = limits.MaxCharacters,
+            MaxCharactersFromEntities = 1024,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = false,
+            CloseInput = false,
+            ValidationType = ValidationType.None,
+        };
+    }
+
+    /// <summary>A hardened reader over <paramref name="input"/> (UTF-8, or UTF-16 with a byte-order mark).</summary>
+    /// <exception cref="WsManProtocolException">Reading fails with it for hostile or malformed input.</exception>
+    public static XmlReader CreateReader(Stream input, WsManReaderLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        limits ??= WsManReaderLimits.Default;
+        return new GuardedXmlReader(XmlReader.Create(input, CreateReaderSettings(limits)), limits.MaxDepth);
+    }
+
+    /// <summary>A hardened reader over text.</summary>
+    public static XmlReader CreateReader(TextReader input, WsManReaderLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        limits ??= WsManReaderLimits.Default;
+        return new GuardedXmlReader(XmlReader.Create(input, CreateReaderSettings(limits)), limits.MaxDepth);
+    }
+
+    /// <summary>A hardened reader over an in-memory message.</summary>
+    public static XmlReader CreateReader(ReadOnlyMemory<byte> input, WsManReaderLimits? limits = null) =>
+        CreateReader(new ReadOnlyMemoryStream(input), limits);
+
+    /// <summary>A UTF-8 writer without declaration or indentation, for one envelope.</summary>
+    public static XmlWriter CreateWriter(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return XmlWriter.Create(output, s_writerSettings);
+    }
+
+    /// <summary>A writer over text (tests and diagnostics).</summary>
+    public static XmlWriter CreateWriter(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return XmlWriter.Create(output, s_writerSettings);
+    }
+
+    /// <summary>Maps an <see cref="XmlException"/> to the codec's exception with the specific reason.</summary>
+    internal static WsManProtocolException Translate(XmlException e)
+    {
+        var text = e.Message;
+        if (text.Contains("DTD", StringComparison.OrdinalIgnoreCase) || text.Contains("DOCTYPE", StringComparison.OrdinalIgnoreCase))
+        {
+            return new WsManProtocolException(WsManProtocolError.DtdProhibited, "DTDs are not accepted in WS-Management messages.", e);
+        }
+        if (text.Contains("MaxCharacters", StringComparison.OrdinalIgnoreCase) || text.Contains("exceeds", StringComparison.OrdinalIgnoreCase))
+        {
+            return new WsManProtocolException(WsManProtocolError.TooLarge, "The message exceeds the size limit.", e);
+        }
+        return new WsManProtocolException(WsManProtocolError.Malformed, "Malformed XML: " + e.Message, e);
+    }
+
+    /// <summary>
+    /// Wraps a reader to enforce the depth cap and translate XML errors; every codec read goes through it, so
+    /// <c>Skip()</c> and <c>ReadSubtree()</c> cannot bypass the checks.
+    /// </summary>
+    private sealed class GuardedXmlReader(XmlReader inner, int maxDepth) : XmlReader
+    {
+        public override XmlNodeType NodeType => inner.NodeType;
+        public override string LocalName => inner.LocalName;
+        public override string NamespaceURI => inner.NamespaceURI;
+        public override string Prefix => inner.Prefix;
+        public override string Value => inner.Value;
+        public override int Depth => inner.Depth;
+        public override string BaseURI => inner.BaseURI;
+        public override bool IsEmptyElement => inner.IsEmptyElement;
+        public override int AttributeCount => inner.AttributeCount;
+        public override bool EOF => inner.EOF;
+        public override ReadState ReadState => inner.ReadState;
+        public override XmlNameTable NameTable => inner.NameTable;
+        public override XmlReaderSettings? Settings => inner.Settings;
+        public override string GetAttribute(string name) => inner.GetAttribute(name)!;
+        public override string? GetAttribute(string name, string? namespaceURI) => inner.GetAttribute(name, namespaceURI);
+        public override string GetAttribute(int i) => inner.GetAttribute(i);
+        public override string? LookupNamespace(string prefix) => inner.LookupNamespace(prefix);
+        public override bool MoveToAttribute(string name) => inner.MoveToAttribute(name);
+        public override bool MoveToAttribute(string name, string? ns) => inner.MoveToAttribute(name, ns);
+        public override void MoveToAttribute(int i) => inner.MoveToAttribute(i);
+        public override bool MoveToElement() => inner.MoveToElement();
+        public override bool MoveToFirstAttribute() => inner.MoveToFirstAttribute();
+        public override bool MoveToNextAttribute() => inner.MoveToNextAttribute();
+        public override bool ReadAttributeValue() => inner.ReadAttributeValue();
+        public override void ResolveEntity() => throw new WsManProtocolException(WsManProtocolError.DtdProhibited, "Entity references are not accepted.");
+
+        public override bool Read()
+        {
+            bool more;
+            try
+            {
+                more = inner.Read();
+            }
+            catch (XmlException e)
+            {
+                throw Translate(e);
+            }
+            if (more)
+            {
+                if (inner.NodeType == XmlNodeType.EntityReference || inner.NodeType == XmlNodeType.DocumentType)
+                {
+                    throw new WsManProtocolException(WsManProtocolError.DtdProhibited, "Entity references and DTDs are not accepted.");
+                }
+                if (inner.Depth > maxDepth)
+                {
+                    throw new WsManProtocolException(WsManProtocolError.TooDeep, $"Elements nest deeper than {maxDepth} levels.");
+                }
+            }
+            return more;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>A read-only stream over memory (no copy).</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => _position = (int)Math.Clamp(value, 0, memory.Length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(buffer.Length, memory.Length - _position);
+            memory.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _position + offset,
+                _ => memory.Length + offset,
+            };
+            return _position;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
