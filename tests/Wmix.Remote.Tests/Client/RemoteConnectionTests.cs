@@ -32,16 +32,18 @@ public sealed class RemoteConnectionTests
     }
 
     private static Task<RemoteConnection> ConnectAsync(ScriptedWsManPeer peer, string password = "secret") =>
-        RemoteConnection.ConnectAsync(peer.Address, @"root\cimv2", "alice", password, s_options);
+        RemoteConnection.ConnectAsync(peer.Address, @"root\cimv2", "alice", password, s_options, TestContext.Current.CancellationToken);
 
     private static async Task<(List<CimObject> Items, OperationStatus Status)> DrainAsync(CimOperation op, ChannelOperationSink sink)
     {
         var items = new List<CimObject>();
-        await foreach (var o in sink.Reader.ReadAllAsync().WithCancellation(new CancellationTokenSource(s_bound).Token))
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        bound.CancelAfter(s_bound);
+        await foreach (var o in sink.Reader.ReadAllAsync(bound.Token))
         {
             items.Add(o);
         }
-        var status = await op.Completion.WaitAsync(s_bound);
+        var status = await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken);
         return (items, status);
     }
 
@@ -64,7 +66,7 @@ public sealed class RemoteConnectionTests
         Assert.Equal(0, peer.Count(WsManActions.Release));
         // One class fetch for the namespace check, one for Win32_Process; none per item.
         Assert.Equal(2, peer.Requests.Count(r => r.Envelope.Headers.ResourceUri == WsManResource.ClassDefinitionUri));
-        await op.Quiesced.WaitAsync(s_bound);
+        await op.Quiesced.WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(0, connection.Operations.Count);
     }
 
@@ -76,7 +78,7 @@ public sealed class RemoteConnectionTests
         using var connection = await ConnectAsync(peer);
         var sink = new ChannelOperationSink(capacity: 5);
         var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, sink);
-        await Task.Delay(500);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
         // 10 in the EnumerateResponse; 5 fit in the sink; no Pull may go out until the consumer reads.
         Assert.Equal(0, peer.Count(WsManActions.Pull));
         var (items, status) = await DrainAsync(op, sink);
@@ -101,10 +103,18 @@ public sealed class RemoteConnectionTests
         using var connection = await ConnectAsync(peer);
         var sink = new ChannelOperationSink();
         var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, sink);
-        var (items, status) = await DrainAsync(op, sink).ContinueWith(t => t.IsFaulted ? ([], op.Completion.Result) : t.Result);
+        var items = new List<CimObject>();
+        while (sink.Reader.TryRead(out var item) || await sink.Reader.WaitToReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(s_bound, TestContext.Current.CancellationToken))
+        {
+            if (item is not null)
+            {
+                items.Add(item);
+            }
+        }
+        var status = await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(WbemErrorEnum.wbemErrTransportFailure, status.Code);
         Assert.True(items.Count >= 10, $"{items.Count} items before the failure");
-        await op.Quiesced.WaitAsync(s_bound);
+        await op.Quiesced.WaitAsync(s_bound, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -122,7 +132,7 @@ public sealed class RemoteConnectionTests
         var (peer, _) = StartPeer();
         var address = peer.Address;
         await peer.DisposeAsync();
-        var e = await Assert.ThrowsAsync<WbemException>(() => RemoteConnection.ConnectAsync(address, @"root\cimv2", "alice", "secret", s_options));
+        var e = await Assert.ThrowsAsync<WbemException>(() => RemoteConnection.ConnectAsync(address, @"root\cimv2", "alice", "secret", s_options, TestContext.Current.CancellationToken));
         Assert.Equal(WbemErrorEnum.wbemErrTransportFailure, e.ErrorCode);
     }
 
@@ -135,7 +145,7 @@ public sealed class RemoteConnectionTests
         script.RefuseAfterIdentify = true;
         var sink = new ChannelOperationSink();
         var op = connection.GetObject("Win32_Process.Handle=\"1\"", CallOptions.Default, sink);
-        var (_, status) = await DrainAsync(op, sink).ContinueWith(t => ((List<CimObject>)[], op.Completion.Result));
+        var status = await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(WbemErrorEnum.wbemErrAccessDenied, status.Code);
     }
 
@@ -150,11 +160,11 @@ public sealed class RemoteConnectionTests
         await peer.WaitForAsync(WsManActions.Pull, s_bound);
         var failure = connection.CancelOperation(op);
         Assert.Null(failure);
-        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound)).Code);
+        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken)).Code);
         Assert.Equal(1, peer.Count(WsManActions.Release));
         var release = (ReleaseBody)peer.Requests.First(r => r.Action == WsManActions.Release).Envelope.Body;
         Assert.Equal("uuid:ctx-1", release.Context);
-        await op.Quiesced.WaitAsync(s_bound);
+        await op.Quiesced.WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(0, connection.Operations.Count);
     }
 
@@ -168,11 +178,11 @@ public sealed class RemoteConnectionTests
         var sink = new ChannelOperationSink(capacity: 1);
         var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, sink);
         await peer.WaitForAsync(WsManActions.Enumerate, s_bound);
-        await Task.Delay(200);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
         peer.Kill();
         var failure = Assert.IsType<WbemException>(connection.CancelOperation(op));
         Assert.Equal(WbemErrorEnum.wbemErrTransportFailure, failure.ErrorCode);
-        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound)).Code);
+        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken)).Code);
     }
 
     [Fact]
@@ -185,7 +195,7 @@ public sealed class RemoteConnectionTests
         var sink = new ChannelOperationSink(capacity: 1);
         var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, sink);
         await peer.WaitForAsync(WsManActions.Enumerate, s_bound);
-        await Task.Delay(200);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
         var failure = Assert.IsType<WbemException>(connection.CancelOperation(op));
         Assert.Equal(WbemErrorEnum.wbemErrAccessDenied, failure.ErrorCode);
     }
@@ -202,13 +212,13 @@ public sealed class RemoteConnectionTests
         var until = DateTime.UtcNow + s_bound;
         while (peer.Count(WsManActions.Pull) < 10 && DateTime.UtcNow < until)
         {
-            await Task.Delay(20);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
         Assert.Equal(10, peer.Count(WsManActions.Pull));
         peer.Kill();
-        var statuses = await Task.WhenAll(ops.Select(o => o.Completion)).WaitAsync(s_bound);
+        var statuses = await Task.WhenAll(ops.Select(o => o.Completion)).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.All(statuses, s => Assert.Equal(WbemErrorEnum.wbemErrTransportFailure, s.Code));
-        await Task.WhenAll(ops.Select(o => o.Quiesced)).WaitAsync(s_bound);
+        await Task.WhenAll(ops.Select(o => o.Quiesced)).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(0, connection.Operations.Count);
     }
 
@@ -224,22 +234,22 @@ public sealed class RemoteConnectionTests
         var until = DateTime.UtcNow + s_bound;
         while (script.Pulls < 3 && DateTime.UtcNow < until)
         {
-            await Task.Delay(20);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
         var ev = TestClasses.CreationEvent.SpawnInstance();
         ev["TargetInstance"] = PeerScript.Process(4242);
         ev["TIME_CREATED"] = 42ul;
         script.Events.Enqueue(ev);
-        Assert.True(await sink.Reader.WaitToReadAsync().AsTask().WaitAsync(s_bound));
+        Assert.True(await sink.Reader.WaitToReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(s_bound, TestContext.Current.CancellationToken));
         Assert.True(sink.Reader.TryRead(out var received));
         Assert.Equal("__InstanceCreationEvent", received!.ClassName);
         Assert.Equal(4242u, ((CimObject)received["TargetInstance"]!)["ProcessId"]);
         Assert.Null(connection.CancelOperation(op));
-        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound)).Code);
+        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken)).Code);
         Assert.Equal(1, peer.Count(WsManActions.Unsubscribe));
         var unsubscribe = peer.Requests.First(r => r.Action == WsManActions.Unsubscribe).Envelope.Headers;
         Assert.StartsWith("uuid:sub-", unsubscribe.SubscriptionIdentifier, StringComparison.Ordinal);
-        await op.Quiesced.WaitAsync(s_bound);
+        await op.Quiesced.WaitAsync(s_bound, TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -249,23 +259,23 @@ public sealed class RemoteConnectionTests
         await using var __ = peer;
         using var connection = await ConnectAsync(peer);
         using var session = new CimSession(connection);
-        var got = await session.GetAsync("Win32_Process.Handle=\"5\"").WaitAsync(s_bound);
+        var got = await session.GetAsync("Win32_Process.Handle=\"5\"", TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(5u, got["ProcessId"]);
-        var cls = await session.GetAsync("Win32_Process").WaitAsync(s_bound);
+        var cls = await session.GetAsync("Win32_Process", TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.IsType<CimClass>(cls);
-        var missing = await Assert.ThrowsAsync<WbemException>(() => session.GetAsync("Win32_Process.Handle=\"999\"").WaitAsync(s_bound));
+        var missing = await Assert.ThrowsAsync<WbemException>(() => session.GetAsync("Win32_Process.Handle=\"999\"", TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken));
         Assert.Equal(WbemErrorEnum.wbemErrNotFound, missing.ErrorCode);
         var instance = PeerScript.Process(77);
-        var path = await session.PutAsync(instance).WaitAsync(s_bound);
+        var path = await session.PutAsync(instance, PutMode.CreateOrUpdate, TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal("Win32_Process.Handle=\"77\"", path.RelativePath);
-        var created = await session.PutAsync(instance, PutMode.CreateOnly).WaitAsync(s_bound);
+        var created = await session.PutAsync(instance, PutMode.CreateOnly, TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal("Win32_Process.Handle=\"77\"", created.RelativePath);
         Assert.Equal(1, peer.Count(WsManActions.Create));
-        await session.DeleteAsync("Win32_Process.Handle=\"77\"").WaitAsync(s_bound);
+        await session.DeleteAsync("Win32_Process.Handle=\"77\"", TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(1, peer.Count(WsManActions.Delete));
         var input = TestClasses.Process.Methods.Find("Create")!.InParameters!.SpawnInstance();
         input["CommandLine"] = "/bin/true";
-        var output = await session.InvokeAsync("Win32_Process", "Create", input).WaitAsync(s_bound);
+        var output = await session.InvokeAsync("Win32_Process", "Create", input, TestContext.Current.CancellationToken).WaitAsync(s_bound, TestContext.Current.CancellationToken);
         Assert.Equal(0u, output!["ReturnValue"]);
         Assert.Equal(9u, output["ProcessId"]);
     }
