@@ -27,6 +27,7 @@ internal static class CliApp
             QueryCommands.Describe(options),
             RepositoryCommands.Mofcomp(options),
             RepositoryCommands.Repository(options),
+            ServeCommand.Create(options),
         };
         return root;
     }
