@@ -68,9 +68,12 @@ public sealed partial class RemoteConnection : ICimConnection, IOperationCancell
         {
             await _session.FetchClassFreshAsync(Namespace, "__NAMESPACE", cancellationToken).ConfigureAwait(false);
         }
-        catch (WbemException e) when (e.ErrorCode != WbemErrorEnum.wbemErrInvalidNamespace && WsManFaultException.Of(e) is not null)
+        catch (WbemException e) when (WsManFaultException.Of(e) is not null && e.ErrorCode is WbemErrorEnum.wbemErrNotFound
+            or WbemErrorEnum.wbemErrInvalidClass or WbemErrorEnum.wbemErrNotSupported or WbemErrorEnum.wbemErrInvalidMethod
+            or WbemErrorEnum.wbemErrInvalidParameter or WbemErrorEnum.wbemErrInvalidObjectPath)
         {
-            // The namespace exists (or the server cannot tell through this resource): only an invalid namespace fails the connect.
+            // The namespace exists, or the server cannot tell through the class resource (a foreign peer): only an
+            // invalid namespace or a refusal (access denied) fails the connect.
         }
     }
 
