@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Wmix.Cim;
 using Wmix.Engine;
 using Wmix.Engine.Providers;
+using Wmix.Hosting;
 using Wmix.Scripting;
 
 namespace Wmix.Benchmarks;
@@ -61,11 +62,27 @@ internal static class BenchNamespace
 
     public static string MillionNamespace => s_million.Value.Namespace;
 
+    /// <summary>
+    /// The local WMI that SWbemLocator reaches, kept in memory for these benchmarks: they measure the sink and
+    /// operation machinery, not the store (RepositoryBenchmarks does that), and must not write into the user's repository.
+    /// </summary>
+    public static ObjectManager Engine
+    {
+        get
+        {
+            if (!WmixHost.IsLocalOpen)
+            {
+                WmixHost.ConfigureLocal(WmixHostOptions.InMemory with { RegisterLinuxProviders = false });
+            }
+            return WmixHost.Local.Manager;
+        }
+    }
+
     public static (SWbemServicesEx Services, BenchProvider Provider, string Namespace) Create(int count)
     {
         var ns = @"root\bench" + Guid.NewGuid().ToString("N")[..8];
         var provider = new BenchProvider(ns, count);
-        ObjectManager.Shared.RegisterProvider(provider);
+        Engine.RegisterProvider(provider);
         return (new SWbemLocator().ConnectServer(".", ns), provider, ns);
     }
 }

@@ -40,7 +40,7 @@ public class SinkCancelBenchmarks
         else
         {
             _services = BenchNamespace.Create(0).Services;
-            _registry = ObjectManager.Shared.Operations;
+            _registry = BenchNamespace.Engine.Operations;
         }
     }
 
@@ -97,7 +97,7 @@ public class SinkDeliveryBenchmarks
     [Benchmark(Baseline = true)]
     public int EngineOnlyChannelDrain()
     {
-        using var connection = ObjectManager.Shared.Connect(BenchNamespace.MillionNamespace);
+        using var connection = BenchNamespace.Engine.Connect(BenchNamespace.MillionNamespace);
         var sink = new ChannelOperationSink();
         connection.ExecQuery("SELECT * FROM BenchItem", "WQL", CallOptions.Default, sink);
         var count = 0;
@@ -153,7 +153,7 @@ public class SinkMemoryBenchmarks
         var idle = IdleConnection.Connect(out var idleConnection);
         Console.WriteLine($"// Retained bytes per outstanding async call (idle operation): {RetainedBytesPerCall(idle, idleConnection.Operations, 10_000):N0}");
         _services = BenchNamespace.Create(0).Services;
-        Console.WriteLine($"// Retained bytes per outstanding async call (engine query, provider waiting): {RetainedBytesPerCall(_services, ObjectManager.Shared.Operations, 10_000):N0}");
+        Console.WriteLine($"// Retained bytes per outstanding async call (engine query, provider waiting): {RetainedBytesPerCall(_services, BenchNamespace.Engine.Operations, 10_000):N0}");
     }
 
     /// <summary>Starts 1,000 outstanding calls on one sink and cancels them; Allocated is per call.</summary>

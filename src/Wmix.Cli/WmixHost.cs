@@ -1,27 +1,23 @@
-using Wmix.Engine;
-using Wmix.Providers.Linux;
 using Wmix.Repository.Sqlite;
+using Wmix.Scripting;
+using LocalWmi = Wmix.Hosting.WmixHost;
+using LocalWmiOptions = Wmix.Hosting.WmixHostOptions;
 
 namespace Wmix.Cli;
 
 /// <summary>
-/// The one place where <c>wmix</c> reaches an object manager: the local engine (<see cref="ObjectManager.Shared"/>
-/// with the Linux providers registered), or with <c>--host</c> a remote server over WS-Management.
+/// Where <c>wmix</c> reaches WMI. The composition itself lives in Wmix.Hosting (<see cref="LocalWmi"/>), so every
+/// command — <c>query</c>, <c>get</c>, <c>call</c>, <c>watch</c>, <c>mofcomp</c>, <c>repository</c> — sees the same durable
+/// repository as any other program on this machine (issue #5); with <c>--host</c>, a remote server over WS-Management.
 /// </summary>
 internal static class WmixHost
 {
-    private static readonly Lazy<ObjectManager> s_local = new(CreateLocal, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    /// <summary>The local object manager, with the Linux providers registered on first use.</summary>
-    public static ObjectManager Local => s_local.Value;
-
-    /// <summary>Connects to <paramref name="namespace"/> on the local machine.</summary>
-    /// <exception cref="WbemException">The namespace is not a namespace name or does not exist.</exception>
-    public static SWbemServices Connect(string @namespace)
-    {
-        _ = s_local.Value;
-        return new SWbemLocator().ConnectServer(".", @namespace);
-    }
+    /// <summary>Connects to <paramref name="namespace"/> on the local machine (the process-wide <see cref="LocalWmi.Local"/>).</summary>
+    /// <exception cref="WbemException">
+    /// The repository cannot be opened (wbemErrAccessDenied, wbemErrCriticalError…), or the namespace is not a
+    /// namespace name or does not exist.
+    /// </exception>
+    public static SWbemServices Connect(string @namespace) => new SWbemLocator().ConnectServer(".", @namespace);
 
     /// <summary>
     /// Connects to the context's namespace: on <see cref="CliContext.Host"/> when given (user from <c>--user</c>,
@@ -72,28 +68,20 @@ internal static class WmixHost
     }
 
     /// <summary>
-    /// The durable repository: <paramref name="directory"/>, or the standard location (<c>$WMIX_REPOSITORY</c>, else
-    /// <c>$XDG_DATA_HOME/wmix</c>).
+    /// The repository alone (no object manager, nothing installed): <paramref name="directory"/>, or the standard
+    /// location. For <c>repository check|backup|restore</c>, which must not write built-in classes into what they inspect.
     /// </summary>
     /// <exception cref="WbemException">The repository cannot be opened (see <see cref="SqliteRepository.Open"/>).</exception>
     public static SqliteRepository OpenRepository(string? directory) =>
-        SqliteRepository.Open(string.IsNullOrEmpty(directory) ? SqliteRepository.DefaultLocation(forServer: false) : directory);
+        SqliteRepository.Open(LocalWmi.ResolveRepositoryDirectory(Options(directory))!);
 
     /// <summary>
-    /// An object manager over <paramref name="repository"/> with the Linux providers' classes installed (so MOF can
-    /// derive from them). The caller disposes it before the repository.
+    /// The local WMI over <paramref name="directory"/> (or the standard location), providers registered and built-in
+    /// classes installed (so MOF can derive from them). The caller disposes it.
     /// </summary>
-    public static ObjectManager OpenDurable(SqliteRepository repository)
-    {
-        var manager = new ObjectManager(new ObjectManagerOptions { Repository = repository });
-        LinuxProviders.Register(manager);
-        return manager;
-    }
+    /// <exception cref="WbemException">The repository cannot be opened (see <see cref="LocalWmi.Open"/>).</exception>
+    public static LocalWmi OpenDurable(string? directory) => LocalWmi.Open(Options(directory));
 
-    private static ObjectManager CreateLocal()
-    {
-        var manager = ObjectManager.Shared;
-        LinuxProviders.Register(manager);
-        return manager;
-    }
+    private static LocalWmiOptions Options(string? directory) =>
+        string.IsNullOrEmpty(directory) ? LocalWmiOptions.Default : LocalWmiOptions.Default with { RepositoryDirectory = directory };
 }

@@ -60,9 +60,11 @@ public sealed partial class ObjectManager
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SchemaView> _views = new(StringComparer.OrdinalIgnoreCase);
     private long _schemaVersion;
 
-    private sealed class SchemaView(long version, IReadOnlyList<CimClass> all)
+    private sealed class SchemaView(long version, long storeGeneration, IReadOnlyList<CimClass> all)
     {
         public long Version { get; } = version;
+
+        public long StoreGeneration { get; } = storeGeneration;
 
         public IReadOnlyList<CimClass> All { get; } = all;
 
@@ -74,13 +76,16 @@ public sealed partial class ObjectManager
     private SchemaView View(string @namespace)
     {
         var version = Interlocked.Read(ref _schemaVersion);
-        if (_views.TryGetValue(@namespace, out var view) && view.Version == version)
+        // Writers in other processes (a durable store shared with the CLI) do not bump _schemaVersion: the store's own
+        // generation catches those. Read before the classes, so a view is never tagged newer than its data (issue #5).
+        var storeGeneration = Repository.SchemaGeneration;
+        if (_views.TryGetValue(@namespace, out var view) && view.Version == version && view.StoreGeneration == storeGeneration)
         {
             return view;
         }
         var all = new List<CimClass>(Repository.GetClasses(@namespace));
         SortParentsFirst(all);
-        view = new SchemaView(version, all);
+        view = new SchemaView(version, storeGeneration, all);
         _views[@namespace] = view;
         return view;
     }

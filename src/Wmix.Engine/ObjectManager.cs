@@ -61,9 +61,14 @@ public sealed partial class ObjectManager : IDisposable
     }
 
     /// <summary>
-    /// The process-wide object manager, created on first use: the local engine that
-    /// <c>SWbemLocator.ConnectServer(".")</c> reaches. Never disposed by Wmix.
+    /// A process-wide in-memory object manager with no providers, created on first use and never disposed by Wmix:
+    /// for programs that use the engine alone (<see cref="CimSession"/>) and want one shared instance.
     /// </summary>
+    /// <remarks>
+    /// It is not the local WMI: <c>SWbemLocator.ConnectServer(".")</c> and <c>wmix</c> reach <c>Wmix.Hosting.WmixHost.Local</c>,
+    /// the object manager over the durable repository with the Linux providers registered (issue #5). The engine
+    /// cannot compose that itself (it names no provider and no store), so the composition lives in Wmix.Hosting.
+    /// </remarks>
     public static ObjectManager Shared => s_shared.Value;
 
     /// <summary>The server name objects carry (<c>__SERVER</c>).</summary>
@@ -102,13 +107,16 @@ public sealed partial class ObjectManager : IDisposable
     /// <summary>
     /// Installs <paramref name="provider"/>'s classes in their namespaces (creating namespaces as needed) and routes
     /// the instances and methods of those classes to it. A class that already exists is replaced by the provider's
-    /// definition.
+    /// definition, or with <see cref="ProviderClassInstall.KeepStored"/> kept as stored (a host reopening a durable
+    /// repository).
     /// </summary>
+    /// <param name="provider">The provider.</param>
+    /// <param name="install">What to do with a provider class the repository already holds.</param>
     /// <exception cref="WbemException">
     /// A namespace name is invalid (wbemErrInvalidParameter), a superclass is missing (wbemErrInvalidSuperclass),
     /// a class is a system class (wbemErrInvalidOperation) or fails validation.
     /// </exception>
-    public void RegisterProvider(CimProvider provider)
+    public void RegisterProvider(CimProvider provider, ProviderClassInstall install = ProviderClassInstall.Replace)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ThrowIfDisposed();
@@ -131,6 +139,13 @@ public sealed partial class ObjectManager : IDisposable
                 if (SystemSchema.IsSystemClassName(definition.Name))
                 {
                     throw new WbemException(WbemErrorEnum.wbemErrInvalidOperation, $"Provider '{provider.Name}' cannot serve system class '{definition.Name}'.");
+                }
+                if (install == ProviderClassInstall.KeepStored && Repository.GetClass(ns, definition.Name) is { } stored)
+                {
+                    // Already installed (a durable repository opened again): route only, write nothing.
+                    _routes.GetOrAdd(ns, static _ => new ConcurrentDictionary<string, ProviderRoute>(StringComparer.OrdinalIgnoreCase))[stored.Name] =
+                        new ProviderRoute(provider, registration.Capabilities);
+                    continue;
                 }
                 var installed = PrepareClass(ns, definition, markDynamicFor: provider);
                 var previous = Repository.PutClass(ns, installed);

@@ -81,7 +81,7 @@ public sealed partial class WsmanServer : IAsyncDisposable
             options.MaxAuthFailuresPerMinute, options.MaxConcurrentAuthentications);
         _limiter = new ClientLimiter(options.MaxRequestsPerSecond, options.RequestBurst, options.MaxOperationsPerClient);
         _engine = new ServerEngine(connect);
-        _contexts = new ContextTable(options.SweepInterval, c => _limiter.Release(c.ClientKey));
+        _contexts = new ContextTable(options.SweepInterval, c => _limiter.ReleaseContext(c.ClientKey));
         _dispatcher = new Dispatch.WsmanDispatcher(options, _engine, _contexts, _limiter, rules, audit);
     }
 
@@ -280,7 +280,7 @@ public sealed partial class WsmanServer : IAsyncDisposable
         }
         if (!_limiter.TryAcquire(clientKey))
         {
-            await RejectAsync(response, PipelineFault.TooManyOperations, $"This client already has {_options.MaxOperationsPerClient} outstanding operations; release some.", ct).ConfigureAwait(false);
+            await RejectAsync(response, PipelineFault.TooManyOperations, $"This client already has {_options.MaxOperationsPerClient} requests in flight.", ct).ConfigureAwait(false);
             return;
         }
         try

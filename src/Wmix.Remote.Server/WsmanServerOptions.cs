@@ -95,7 +95,7 @@ public sealed record WsmanServerOptions
     /// <summary>The most items one Pull returns, whatever the client asks. Default 32000 (Windows' MaxBatchItems).</summary>
     public int MaxBatchItems { get; init; } = 32000;
 
-    /// <summary>Outstanding operations per client (in-flight requests plus open contexts); more → <c>w:QuotaLimit</c>. Default 64.</summary>
+    /// <summary>Outstanding operations per client: at most this many requests in flight and, separately, this many open enumeration and subscription contexts; more → <c>w:QuotaLimit</c>. Default 64.</summary>
     public int MaxOperationsPerClient { get; init; } = 64;
 
     /// <summary>Sustained requests per second per client; 0 = unlimited. Default 1000.</summary>

@@ -8,6 +8,13 @@ namespace Wmix.Repository.Sqlite;
 public sealed partial class SqliteRepository
 {
     /// <inheritdoc />
+    /// <remarks>
+    /// The stored schema generation, checked against the database on each read (<c>PRAGMA data_version</c>, then the
+    /// generation row), so a class another process created is seen at the next call (issue #5).
+    /// </remarks>
+    public long SchemaGeneration => Read("reading the schema generation", 0, static (scope, _) => scope.Snapshot.Generation);
+
+    /// <inheritdoc />
     public bool NamespaceExists(string @namespace) => GetNamespaceName(@namespace) is not null;
 
     /// <inheritdoc />

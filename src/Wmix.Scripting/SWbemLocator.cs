@@ -1,5 +1,6 @@
 using System.Net;
 using Wmix.Engine;
+using Wmix.Hosting;
 using Wmix.Scripting.Internal;
 
 namespace Wmix.Scripting;
@@ -25,10 +26,12 @@ public delegate ICimConnection SWbemRemoteConnector(string strServer, string str
 /// Connects to WMI namespaces (WMI's <c>SWbemLocator</c>, creatable).
 /// </summary>
 /// <remarks>
-/// The local server ("", ".", "localhost", this machine's name or a loopback address) is the in-process object
-/// manager. Other servers go through <see cref="RemoteConnector"/>, by default WS-Management: <c>host</c>,
-/// <c>host:port</c> or <c>https://host:port</c> (HTTPS, port 5986 by default), or <c>http://127.0.0.1:port</c>
-/// (plain HTTP for loopback only); see docs/REMOTE.md.
+/// The local server ("", ".", "localhost", this machine's name or a loopback address) is the in-process local WMI,
+/// <see cref="WmixHost.Local"/>: an object manager over the durable repository (<c>$WMIX_REPOSITORY</c>, else
+/// <c>$XDG_DATA_HOME/wmix</c>) with the Linux providers registered, opened on the first local connection. Other
+/// servers go through <see cref="RemoteConnector"/>, by default WS-Management: <c>host</c>, <c>host:port</c> or
+/// <c>https://host:port</c> (HTTPS, port 5986 by default), or <c>http://127.0.0.1:port</c> (plain HTTP for loopback
+/// only); see docs/REMOTE.md.
 /// </remarks>
 public sealed class SWbemLocator
 {
@@ -46,8 +49,12 @@ public sealed class SWbemLocator
     /// </summary>
     public static SWbemRemoteConnector? RemoteConnector { get; set; } = Wmix.Remote.Client.WsManConnector.Connect;
 
-    /// <summary>How a local namespace is opened: the process-wide object manager (<see cref="ObjectManager.Shared"/>).</summary>
-    internal static Func<string, ICimConnection> LocalConnector { get; set; } = static ns => ObjectManager.Shared.Connect(ns);
+    /// <summary>
+    /// How a local namespace is opened: the process-wide local WMI (<see cref="WmixHost.Local"/>: the durable
+    /// repository with the Linux providers). Opening it may fail with the repository's WBEM error (read-only location,
+    /// damaged file), which ConnectServer raises; the next ConnectServer tries again.
+    /// </summary>
+    internal static Func<string, ICimConnection> LocalConnector { get; set; } = static ns => WmixHost.Local.Connect(ns);
 
     /// <summary>Security settings used for connections.</summary>
     public SWbemSecurity Security_ { get; } = new();
@@ -63,7 +70,9 @@ public sealed class SWbemLocator
     /// <param name="objwbemNamedValueSet">Provider context for the connection, or null.</param>
     /// <returns>The connection (an <see cref="SWbemServicesEx"/>).</returns>
     /// <exception cref="WbemException">
-    /// wbemErrInvalidNamespace for a namespace that does not exist; wbemErrLocalCredentials for a user or password
+    /// wbemErrInvalidNamespace for a namespace that does not exist; wbemErrAccessDenied, wbemErrCriticalError or
+    /// wbemErrDatabaseVerMismatch when the local repository cannot be opened (read-only location, damaged file, newer
+    /// Wmix; the message names the file); wbemErrLocalCredentials for a user or password
     /// on a local connection; wbemErrInvalidParameter for a malformed namespace, locale or authority, or a domain
     /// in both the user and the authority; wbemErrTransportFailure for a server that cannot be reached.
     /// </exception>

@@ -67,7 +67,7 @@ public sealed class ExternalClientTests : IDisposable
         Assert.Contains("item7<", output, StringComparison.Ordinal);
 
         var epr = Path.Combine(_dir, "item2.xml");
-        await File.WriteAllTextAsync(epr, """
+        await File.WriteAllTextAsync(epr, /* lang=xml */ """
             <wsa:EndpointReference>
             <wsa:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:Address>
             <wsa:ReferenceParameters>
@@ -77,7 +77,7 @@ public sealed class ExternalClientTests : IDisposable
             </wsman:SelectorSet>
             </wsa:ReferenceParameters>
             </wsa:EndpointReference>
-            """);
+            """, TestContext.Current.CancellationToken);
         (code, output, error) = await ExternalTool.RunAsync(Wsl,
             ["invoke", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Test_Item", "Double", "Value=21", "-inst", epr], _dir, env);
         Assert.True(code == 0, error + output);
@@ -231,7 +231,10 @@ public sealed class ExternalClientTests : IDisposable
         await using var server = await TestServer.StartAsync();
         var run = WinrmAsync(server, "subscribe");
         await Eventually.TrueAsync(() => server.Ticks.IsOpen || run.IsCompleted);
-        Assert.False(run.IsCompleted, run.IsCompleted ? run.Result.ToString() : "");
+        if (run.IsCompleted)
+        {
+            Assert.Fail("the client ended before subscribing: " + await run);
+        }
         server.Ticks.Raise(1, "first");
         await Task.Delay(200, TestContext.Current.CancellationToken);
         server.Ticks.Raise(2, "second");

@@ -176,7 +176,7 @@ public sealed class EngineVectorTests
         SWbemLocator.RemoteConnector = (server, ns, user, pw, locale, authority, flags, ct) =>
         {
             seen = server + "|" + ns;
-            return Wmix.Engine.ObjectManager.Shared.Connect(ns);
+            return Wmix.Hosting.WmixHost.Local.Connect(ns);
         };
         try
         {

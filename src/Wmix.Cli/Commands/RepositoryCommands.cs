@@ -92,8 +92,9 @@ internal static class RepositoryCommands
         {
             throw new UsageException($"'{file}' does not exist.");
         }
-        using var store = WmixHost.OpenRepository(directory);
-        using var manager = WmixHost.OpenDurable(store);
+        using var host = WmixHost.OpenDurable(directory);
+        var store = host.Repository!;
+        var manager = host.Manager;
         var compiler = new MofCompiler(new MofCompilerOptions
         {
             DefaultNamespace = string.IsNullOrEmpty(defaultNamespace) ? MofCompilerOptions.Default.DefaultNamespace : defaultNamespace.Replace('/', '\\'),

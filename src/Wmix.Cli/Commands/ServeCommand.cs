@@ -109,14 +109,14 @@ internal static class ServeCommand
             }
         }
 
-        using var repo = WmixHost.OpenRepository(s.Repository ?? Repository.Sqlite.SqliteRepository.DefaultLocation(forServer: true));
-        using var manager = WmixHost.OpenDurable(repo);
+        // The durable local engine (Wmix.Hosting): the server's repository, Linux providers, built-in classes.
+        using var host = Hosting.WmixHost.Open(Hosting.WmixHostOptions.Server with { RepositoryDirectory = s.Repository });
         using var auditLog = s.Audit is null ? AuditLog.To(context.Output) : AuditLog.Open(s.Audit);
         var serverOptions = WsmanServerOptions.Default with { EndPoints = endPoints, AllowHttp = s.Http, Certificate = certificate };
         WsmanServer server;
         try
         {
-            server = new WsmanServer(serverOptions, manager.Connect, verifiers, accessRules, auditLog);
+            server = new WsmanServer(serverOptions, host.Connect, verifiers, accessRules, auditLog);
         }
         catch (ArgumentException e)
         {

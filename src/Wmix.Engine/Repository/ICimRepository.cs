@@ -18,6 +18,13 @@ namespace Wmix.Engine.Repository;
 /// </remarks>
 public interface ICimRepository
 {
+    /// <summary>
+    /// A number that changes whenever the stored schema (namespaces or classes) changes by a writer the object manager
+    /// does not see itself — another process sharing a durable store. The object manager rebuilds its schema views when
+    /// it moves. A store only this object manager writes may return a constant (the default, 0).
+    /// </summary>
+    long SchemaGeneration => 0;
+
     /// <summary>True when the namespace exists.</summary>
     bool NamespaceExists(string @namespace);
 

@@ -143,7 +143,7 @@ internal sealed partial class WsmanDispatcher
     {
         refusal = null;
         var caller = call.Caller;
-        if (!_limiter.TryAcquire(caller.ClientKey))
+        if (!_limiter.TryAcquireContext(caller.ClientKey))
         {
             refusal = FaultReply(call.Headers, Fault(WsManFaultCode.Receiver, WsManSubcode.QuotaLimit,
                 $"Too many open enumerations and subscriptions for this client (limit {_options.MaxOperationsPerClient}); release some.", null, WbemErrorEnum.wbemErrServerTooBusy));
@@ -166,7 +166,7 @@ internal sealed partial class WsmanDispatcher
         catch
         {
             // Up-front failure (bad arguments): no context, give the slot back; the caller maps the exception.
-            _limiter.Release(caller.ClientKey);
+            _limiter.ReleaseContext(caller.ClientKey);
             throw;
         }
         // Added after the operation exists: the table's end action (cancel + slot release) then always has both.

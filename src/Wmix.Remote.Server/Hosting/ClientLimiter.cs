@@ -4,7 +4,8 @@ namespace Wmix.Remote.Server.Hosting;
 
 /// <summary>
 /// Per-client limits, a client being one authenticated user at one remote address: a token bucket for the request
-/// rate and a count of outstanding operations (in-flight requests plus open enumeration and subscription contexts).
+/// rate, a cap on in-flight requests, and a separate cap (same number) on open enumeration and subscription contexts.
+/// Counting them apart keeps Release and Unsubscribe possible for a client whose contexts are at the limit.
 /// </summary>
 internal sealed class ClientLimiter
 {
@@ -26,25 +27,10 @@ internal sealed class ClientLimiter
     /// <summary>Takes one request token; false when the client is over its rate.</summary>
     public bool TryRequest(string key) => _ratePerSecond <= 0 || Get(key).TryTake(_ratePerSecond, _burst);
 
-    /// <summary>Counts one more outstanding operation; false (and nothing counted) when at the limit.</summary>
-    public bool TryAcquire(string key)
-    {
-        var c = Get(key);
-        while (true)
-        {
-            var n = Volatile.Read(ref c.Outstanding);
-            if (n >= _maxOutstanding)
-            {
-                return false;
-            }
-            if (Interlocked.CompareExchange(ref c.Outstanding, n + 1, n) == n)
-            {
-                return true;
-            }
-        }
-    }
+    /// <summary>Counts one more in-flight request; false (and nothing counted) when at the limit.</summary>
+    public bool TryAcquire(string key) => TryIncrement(ref Get(key).Outstanding);
 
-    /// <summary>Ends one outstanding operation counted by <see cref="TryAcquire"/>.</summary>
+    /// <summary>Ends one in-flight request counted by <see cref="TryAcquire"/>.</summary>
     public void Release(string key)
     {
         if (_clients.TryGetValue(key, out var c))
@@ -53,14 +39,40 @@ internal sealed class ClientLimiter
         }
     }
 
-    /// <summary>The outstanding count of <paramref name="key"/>.</summary>
-    public int OutstandingOf(string key) => _clients.TryGetValue(key, out var c) ? Volatile.Read(ref c.Outstanding) : 0;
+    /// <summary>Counts one more open context; false (and nothing counted) when at the limit.</summary>
+    public bool TryAcquireContext(string key) => TryIncrement(ref Get(key).Contexts);
+
+    /// <summary>Ends one context counted by <see cref="TryAcquireContext"/>.</summary>
+    public void ReleaseContext(string key)
+    {
+        if (_clients.TryGetValue(key, out var c))
+        {
+            Interlocked.Decrement(ref c.Contexts);
+        }
+    }
+
+    private bool TryIncrement(ref int counter)
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref counter);
+            if (n >= _maxOutstanding)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref counter, n + 1, n) == n)
+            {
+                return true;
+            }
+        }
+    }
 
     private Client Get(string key) => _clients.GetOrAdd(key, static _ => new Client());
 
     private sealed class Client
     {
         public int Outstanding;
+        public int Contexts;
         private readonly Lock _gate = new();
         private double _tokens = double.NaN;
         private long _last;

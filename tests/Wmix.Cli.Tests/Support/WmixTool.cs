@@ -68,6 +68,8 @@ internal static class WmixTool
         }
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // Every run gets a repository: the test run's own unless the test names one, never the developer's (issue #5).
+        info.Environment["WMIX_REPOSITORY"] = RunRepository.Value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
@@ -82,6 +84,24 @@ internal static class WmixTool
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
     }
+
+    /// <summary>The repository directory of this test run (a fresh temporary directory, removed at exit).</summary>
+    private static readonly Lazy<string> RunRepository = new(static () =>
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "wmix-cli-tests-" + Guid.NewGuid().ToString("N")[..12]);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // No test needed it.
+            }
+        };
+        return directory;
+    });
 
     private static string FindDll()
     {

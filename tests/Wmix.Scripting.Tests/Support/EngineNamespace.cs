@@ -2,11 +2,12 @@ using System.Runtime.CompilerServices;
 using Wmix.Cim;
 using Wmix.Engine;
 using Wmix.Engine.Providers;
+using Wmix.Hosting;
 
 namespace Wmix.Scripting.Tests.Support;
 
 /// <summary>
-/// A fresh namespace in the process-wide object manager (the one <c>SWbemLocator.ConnectServer(".")</c> reaches),
+/// A fresh namespace in the process-wide local WMI (WmixHost.Local, the one <c>SWbemLocator.ConnectServer(".")</c> reaches),
 /// served by <see cref="TestProvider"/> and holding a small repository schema:
 /// <c>Base {[key] string Name; uint32 Size;}</c> ← <c>Child</c> ← <c>GrandChild</c> with five instances.
 /// </summary>
@@ -16,7 +17,7 @@ internal sealed class EngineNamespace
     {
         Name = @"root\st" + Guid.NewGuid().ToString("N")[..12];
         Provider = new TestProvider(Name);
-        ObjectManager.Shared.RegisterProvider(Provider);
+        WmixHost.Local.Manager.RegisterProvider(Provider);
         Services = new SWbemLocator().ConnectServer(".", Name);
         var b = Services.Get();
         b.Path_.Class = "Base";
@@ -43,7 +44,7 @@ internal sealed class EngineNamespace
     public SWbemServicesEx Services { get; }
 
     /// <summary>Operations of this namespace still held by the engine.</summary>
-    public int OutstandingOperations => ObjectManager.Shared.Operations.Snapshot().Count(o => string.Equals(o.Namespace, Name, StringComparison.OrdinalIgnoreCase));
+    public int OutstandingOperations => WmixHost.Local.Manager.Operations.Snapshot().Count(o => string.Equals(o.Namespace, Name, StringComparison.OrdinalIgnoreCase));
 
     public void Add(string cls, string name, uint size)
     {

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using Wmix.Remote.Protocol;
+using Wmix.Remote.Server.Tests.Support;
+
+namespace Wmix.Remote.Server.Tests;
+
+/// <summary>
+/// The loopback figures of docs/PERFORMANCE.md (a harness, not a test: it asserts nothing about speed). Runs only with
+/// <c>WMIX_REMOTE_BENCH=1</c>, preferably in Release:
+/// <c>WMIX_REMOTE_BENCH=1 dotnet test -c Release tests/Wmix.Remote.Server.Tests -- --filter-class '*LoopbackFigures'</c>;
+/// the figures go to the test output and to <c>$TMPDIR/wmix-remote-figures.txt</c>.
+/// </summary>
+public sealed class LoopbackFigures
+{
+    private static readonly CancellationToken s_ct = TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Figures()
+    {
+        Assert.SkipUnless(Environment.GetEnvironmentVariable("WMIX_REMOTE_BENCH") == "1", "set WMIX_REMOTE_BENCH=1 to measure");
+        var lines = new List<string> { $"date {DateTimeOffset.UtcNow:u}; load {File.ReadAllText("/proc/loadavg").Trim()}; {Environment.ProcessorCount} cpus" };
+        await using (var server = await TestServer.StartAsync(o => o with { MaxRequestsPerSecond = 0 }, items: 100_000))
+        {
+            using var client = server.Client();
+            // Enumeration throughput: 100,000 instances, optimized Enumerate + Pulls of 4,000 (envelope limit 512 KiB splits them).
+            await client.EnumerateAllAsync(WsmanTestClient.ItemUri, null, 4000, s_ct); // warm-up
+            for (var run = 0; run < 3; run++)
+            {
+                var sw = Stopwatch.StartNew();
+                var items = await client.EnumerateAllAsync(WsmanTestClient.ItemUri, null, 4000, s_ct);
+                sw.Stop();
+                Assert.Equal(100_000, items.Count);
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"enumerate 100,000 instances (client decodes every item): {sw.Elapsed.TotalMilliseconds:0} ms = {items.Count / sw.Elapsed.TotalSeconds:0} instances/s"));
+            }
+            // Get round trip.
+            var get = WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Get) with { Selectors = [new WsManSelector("Id", "7")] };
+            for (var i = 0; i < 500; i++)
+            {
+                await client.CallAsync(get, WsManEmptyBody.Instance, s_ct);
+            }
+            var times = new double[5000];
+            for (var i = 0; i < times.Length; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await client.CallAsync(get, WsManEmptyBody.Instance, s_ct);
+                times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"Get round trip over {times.Length}: p50 {times[times.Length / 2]:0.000} ms, p99 {times[times.Length * 99 / 100]:0.000} ms"));
+        }
+        await using (var server = await TestServer.StartAsync(o => o with { MaxRequestsPerSecond = 0, MaxOperationsPerClient = 10_000 }))
+        {
+            using var client = server.Client();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            const int count = 2000;
+            for (var i = 0; i < count; i++)
+            {
+                await client.CallAsync(WsmanTestClient.Headers(WsmanTestClient.AllUri, WsManActions.Subscribe),
+                    new SubscribeBody { Filter = new WsManQueryFilter(WsManUris.WqlDialect, "SELECT * FROM Test_Tick"), Heartbeats = TimeSpan.FromMinutes(5) }, s_ct);
+            }
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            Assert.Equal(count, server.Server.Diagnostics.Subscriptions);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"idle subscriptions: {count} → managed heap +{(after - before) / 1024.0:0} KiB = {(after - before) / (double)count / 1024:0.0} KiB per subscription (server, engine and client in one process)"));
+        }
+        var text = string.Join(Environment.NewLine, lines);
+        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "wmix-remote-figures.txt"), text, s_ct);
+    }
+}
