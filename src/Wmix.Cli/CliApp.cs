@@ -19,6 +19,8 @@ internal static class CliApp
             options.Namespace,
             options.Format,
             options.Quiet,
+            options.Host,
+            options.User,
             QueryCommands.Query(options),
             QueryCommands.Get(options),
             CallCommand.Create(options),

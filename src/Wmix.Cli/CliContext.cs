@@ -36,6 +36,12 @@ internal sealed class CliContext
     /// <summary>No progress display and no notes on stderr (<c>--quiet</c>).</summary>
     public bool Quiet { get; init; }
 
+    /// <summary>The remote server (<c>--host</c>), or null for this machine.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The user for <see cref="Host"/> (<c>--user</c>), or null.</summary>
+    public string? User { get; init; }
+
     private IAnsiConsole? _terminal;
 
     /// <summary>A Spectre console over standard output when it is a terminal; null otherwise.</summary>

@@ -6,8 +6,9 @@ using Wmix.Scripting.Internal;
 namespace Wmix.Scripting;
 
 /// <summary>
-/// Opens a connection to a remote namespace for <see cref="SWbemLocator.ConnectServer"/>. The remote transport
-/// plugs in through <see cref="SWbemLocator.RemoteConnector"/>, so that Wmix.Scripting does not depend on it.
+/// Opens a connection to a remote namespace for <see cref="SWbemLocator.ConnectServer"/>. The default is the
+/// WS-Management client (<see cref="Wmix.Remote.Client.WsManConnector.Connect"/>); <see cref="SWbemLocator.RemoteConnector"/>
+/// replaces it (tests, other transports).
 /// </summary>
 /// <param name="strServer">The server as the script gave it.</param>
 /// <param name="strNamespace">The namespace (backslash-separated, defaulted).</param>
@@ -27,8 +28,10 @@ public delegate ICimConnection SWbemRemoteConnector(string strServer, string str
 /// <remarks>
 /// The local server ("", ".", "localhost", this machine's name or a loopback address) is the in-process local WMI,
 /// <see cref="WmixHost.Local"/>: an object manager over the durable repository (<c>$WMIX_REPOSITORY</c>, else
-/// <c>$XDG_DATA_HOME/wmix</c>) with the Linux providers registered, opened on the first local connection. Other servers go through <see cref="RemoteConnector"/>; without one they fail with
-/// wbemErrTransportFailure.
+/// <c>$XDG_DATA_HOME/wmix</c>) with the Linux providers registered, opened on the first local connection. Other
+/// servers go through <see cref="RemoteConnector"/>, by default WS-Management: <c>host</c>, <c>host:port</c> or
+/// <c>https://host:port</c> (HTTPS, port 5986 by default), or <c>http://127.0.0.1:port</c> (plain HTTP for loopback
+/// only); see docs/REMOTE.md.
 /// </remarks>
 public sealed class SWbemLocator
 {
@@ -41,10 +44,10 @@ public sealed class SWbemLocator
     }
 
     /// <summary>
-    /// The hook the remote transport installs to reach other servers; null (the default) means remote
-    /// connections fail with wbemErrTransportFailure.
+    /// How other servers are reached: by default the WS-Management client; null makes remote connections fail
+    /// with wbemErrTransportFailure.
     /// </summary>
-    public static SWbemRemoteConnector? RemoteConnector { get; set; }
+    public static SWbemRemoteConnector? RemoteConnector { get; set; } = Wmix.Remote.Client.WsManConnector.Connect;
 
     /// <summary>
     /// How a local namespace is opened: the process-wide local WMI (<see cref="WmixHost.Local"/>: the durable

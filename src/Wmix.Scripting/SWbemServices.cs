@@ -38,6 +38,12 @@ public class SWbemServices
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
+        // A remote connection's cancel must reach the server (Release/Unsubscribe) and can fail; SWbemSink.Cancel
+        // reports that failure (wbemErrTransportFailure, wbemErrAccessDenied).
+        if (connection is IOperationCanceller canceller)
+        {
+            Canceller = canceller.CancelOperation;
+        }
     }
 
     internal ICimConnection Connection { get; }

@@ -30,7 +30,7 @@ internal static class CallCommand
     private static int Run(CliContext context, string objectPath, string methodName, string[] arguments)
     {
         var parsed = ParseArguments(arguments);
-        var services = WmixHost.Connect(context.Namespace);
+        var services = WmixHost.Connect(context);
         var className = new SWbemObjectPath { Path = objectPath }.Class;
         var cls = services.Get(className);
         var method = cls.Methods_.FirstOrDefault(m => m.Name.Equals(methodName, StringComparison.OrdinalIgnoreCase));

@@ -29,6 +29,20 @@ internal sealed class GlobalOptions
 
     public Option<string?> Format { get; } = CreateFormat();
 
+    public Option<string?> Host { get; } = new("--host", "-H")
+    {
+        Description = "A remote server over WS-Management: host, host:port or https://host:port (HTTPS on 5986 by default; http:// for loopback only). TLS: $WMIX_TLS_CA, $WMIX_TLS_THUMBPRINT, $WMIX_TLS_INSECURE",
+        HelpName = "server",
+        Recursive = true,
+    };
+
+    public Option<string?> User { get; } = new("--user", "-u")
+    {
+        Description = "User for --host; the password comes from $WMIX_PASSWORD or a prompt",
+        HelpName = "user",
+        Recursive = true,
+    };
+
     public Option<bool> Quiet { get; } = new("--quiet", "-q")
     {
         Description = "No progress display and no notes on stderr",
@@ -41,6 +55,8 @@ internal sealed class GlobalOptions
         Namespace = result.GetValue(Namespace) ?? @"root\cimv2",
         Format = ParseFormat(result.GetValue(Format)),
         Quiet = result.GetValue(Quiet),
+        Host = result.GetValue(Host),
+        User = result.GetValue(User),
     };
 
     /// <summary>Maps a <c>--format</c> value (already checked against the allowed names) to the enum.</summary>

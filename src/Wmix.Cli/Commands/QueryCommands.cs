@@ -29,7 +29,7 @@ internal static class QueryCommands
             var context = options.ContextFor(r);
             return CommandRunner.Guard(context, () =>
             {
-                var services = WmixHost.Connect(context.Namespace);
+                var services = WmixHost.Connect(context);
                 var obj = services.Get(r.GetValue(path)!);
                 var writer = context.CreateWriter(OutputFormat.List);
                 writer.Write(CliRecord.From(obj));
@@ -54,7 +54,7 @@ internal static class QueryCommands
             var context = options.ContextFor(r);
             return CommandRunner.Guard(context, () =>
             {
-                var services = WmixHost.Connect(context.Namespace);
+                var services = WmixHost.Connect(context);
                 var flags = SemiSyncForwardOnly | (r.GetValue(deep) ? 0 : (int)WbemQueryFlagEnum.wbemQueryFlagShallow);
                 string[] selection = ["__CLASS", "__SUPERCLASS"];
                 var records = new List<CliRecord>();
@@ -86,7 +86,7 @@ internal static class QueryCommands
             var context = options.ContextFor(r);
             return CommandRunner.Guard(context, () =>
             {
-                var services = WmixHost.Connect(context.Namespace);
+                var services = WmixHost.Connect(context);
                 var cls = services.Get(r.GetValue(className)!);
                 var format = context.Format ?? OutputFormat.Mof;
                 var writer = context.CreateWriter(format);
@@ -111,7 +111,7 @@ internal static class QueryCommands
     private static int RunQuery(CliContext context, string wql)
     {
         var selection = CliContext.SelectionOf(wql);
-        var services = WmixHost.Connect(context.Namespace);
+        var services = WmixHost.Connect(context);
         using var signal = new TerminationSignal();
         var writer = context.CreateWriter(OutputFormat.Table);
         using var set = services.ExecQuery(wql, "WQL", SemiSyncForwardOnly);

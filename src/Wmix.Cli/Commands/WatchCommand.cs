@@ -49,7 +49,7 @@ internal static class WatchCommand
     private static async Task<int> RunAsync(CliContext context, string query, int? count, TimeSpan? timeout)
     {
         var selection = CliContext.SelectionOf(query);
-        var services = WmixHost.Connect(context.Namespace);
+        var services = WmixHost.Connect(context);
         var writer = context.CreateWriter(OutputFormat.List, streaming: true);
         var sink = new SWbemSink();
         var completed = new TaskCompletionSource<(WbemErrorEnum Code, string? Message)>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -152,10 +152,7 @@ public static class CimClassXml
         WriteQualifiers(w, p.Qualifiers);
         if (p.Type == CimType.Reference)
         {
-            if (p.Value is not null)
-            {
-                w.WriteElementString("VALUE", "", p.Value is Array a ? string.Join("\n", a.Cast<object>()) : p.Value.ToString());
-            }
+            WriteValue(w, p.Value, CimType.String, p.IsArray);
         }
         else
         {

@@ -392,7 +392,7 @@ public static class CimInstanceXml
                     {
                         // An EPR written inline (a:Address, a:ReferenceParameters): read the rest as the reference.
                         var epr = ReadInlineReference(r, depth);
-                        result = WsManPaths.ToObjectPath(epr, ns, null).ToString();
+                        result = ReferenceText(WsManPaths.ToObjectPath(epr, ns, null), ns);
                         resultType = CimType.Reference;
                         return (result, resultType);
                     }
@@ -428,6 +428,12 @@ public static class CimInstanceXml
             _ => (CimXmlValues.ParseScalar(text, effective), effective),
         };
     }
+
+    /// <summary>A reference into the object's own namespace reads back relative (as providers usually write them); others keep their namespace.</summary>
+    private static string ReferenceText(CimObjectPath path, string? ns) =>
+        path.Namespace is not null && ns is not null && string.Equals(path.Namespace, ns, StringComparison.OrdinalIgnoreCase)
+            ? path.WithLocation(null, null).ToString()
+            : path.ToString();
 
     private static WsManEndpointReference ReadInlineReference(XmlReader r, int containerDepth)
     {
@@ -482,7 +488,7 @@ public static class CimInstanceXml
         var className = t.Name[..^"_Type".Length];
         var embeddedNs = NamespaceOfElement(t.Namespace) ?? ns;
         var embeddedClass = context.Classes?.ResolveClass(embeddedNs, className);
-        var instance = ReadInstanceContent(r, embeddedClass, className, embeddedNs, context);
-        return embeddedNs is null ? instance : instance.WithLocation(context.Server, embeddedNs);
+        // Embedded objects carry no location of their own (WMI gives them no __PATH).
+        return ReadInstanceContent(r, embeddedClass, className, embeddedNs, context);
     }
 }

@@ -147,7 +147,7 @@ public static class CimXmlValues
                 $"P{dt.Days}DT{dt.Hours}H{dt.Minutes}M{dt.Seconds}.{micro:D6}S"));
         }
         var offset = dt.UtcOffset!.Value;
-        if (offset == 0 && dt.IsOffsetSignNegative)
+        if ((offset == 0 && dt.IsOffsetSignNegative) || Math.Abs(offset) > 14 * 60)
         {
             return ("CIM_DateTime", dmtf);
         }
@@ -176,11 +176,9 @@ public static class CimXmlValues
             {
                 return ParseDuration(t).ToString();
             }
-            if (DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dto))
+            if (TryParseIsoDateTime(t, out var point))
             {
-                var micro = (int)(dto.Ticks % TimeSpan.TicksPerSecond / 10);
-                return CimDateTime.CreatePoint(dto.Year, dto.Month, dto.Day, dto.Hour, dto.Minute, dto.Second, micro,
-                    (int)dto.Offset.TotalMinutes).ToString();
+                return point.ToString();
             }
         }
         catch (WbemException e)
@@ -194,21 +192,129 @@ public static class CimXmlValues
         throw new WsManProtocolException(WsManProtocolError.InvalidValue, $"'{Truncate(text)}' is not a valid datetime.");
     }
 
+    /// <summary>
+    /// Reads xs:dateTime, xs:date or xs:time text field by field (DateTimeOffset would reject year 0 and shift
+    /// values near the ends of its range): <c>yyyy-MM-ddTHH:mm:ss[.fraction][Z|±hh:mm]</c>.
+    /// </summary>
+    private static bool TryParseIsoDateTime(string s, out CimDateTime value)
+    {
+        value = default;
+        int? year = null, month = null, day = null, hour = null, minute = null, second = null, micro = null, offset = null;
+        var i = 0;
+        if (s.Length >= 10 && s[4] == '-' && s[7] == '-')
+        {
+            if (!Digits(s, 0, 4, out var y) || !Digits(s, 5, 2, out var mo) || !Digits(s, 8, 2, out var d))
+            {
+                return false;
+            }
+            (year, month, day) = (y, mo, d);
+            i = 10;
+            if (i < s.Length && s[i] == 'T')
+            {
+                i++;
+            }
+        }
+        if (i + 8 <= s.Length && s[i + 2] == ':' && s[i + 5] == ':')
+        {
+            if (!Digits(s, i, 2, out var h) || !Digits(s, i + 3, 2, out var mi) || !Digits(s, i + 6, 2, out var sec))
+            {
+                return false;
+            }
+            (hour, minute, second) = (h, mi, sec);
+            micro = 0;
+            i += 8;
+            if (i < s.Length && s[i] == '.')
+            {
+                var start = ++i;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    i++;
+                }
+                var fraction = s[start..i];
+                if (fraction.Length == 0)
+                {
+                    return false;
+                }
+                micro = int.Parse(fraction.PadRight(6, '0')[..6], CultureInfo.InvariantCulture);
+            }
+        }
+        if (year is null && hour is null)
+        {
+            return false;
+        }
+        if (i < s.Length)
+        {
+            if (s[i] == 'Z' && i == s.Length - 1)
+            {
+                offset = 0;
+            }
+            else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.Length && s[i + 3] == ':'
+                && Digits(s, i + 1, 2, out var oh) && Digits(s, i + 4, 2, out var om))
+            {
+                offset = (s[i] == '-' ? -1 : 1) * ((oh * 60) + om);
+            }
+            else
+            {
+                return false;
+            }
+        }
+        else if (hour is not null)
+        {
+            offset = 0;
+        }
+        value = CimDateTime.CreatePoint(year, month, day, hour, minute, second, hour is null ? null : micro, offset);
+        return true;
+
+        static bool Digits(string text, int start, int count, out int result)
+        {
+            result = 0;
+            if (start + count > text.Length)
+            {
+                return false;
+            }
+            for (var k = start; k < start + count; k++)
+            {
+                if (!char.IsAsciiDigit(text[k]))
+                {
+                    return false;
+                }
+                result = (result * 10) + (text[k] - '0');
+            }
+            return true;
+        }
+    }
+
     private static CimDateTime ParseDuration(string s)
     {
-        var d = ParseXsDuration(s);
-        if (d < TimeSpan.Zero)
+        // Intervals reach 99,999,999 days, past TimeSpan's range: split the exact decimal seconds instead.
+        var total = ParseXsDurationSeconds(s);
+        if (total < 0)
         {
             throw new FormatException("negative interval");
         }
-        var days = (int)d.TotalDays;
-        var micro = (int)(d.Ticks % TimeSpan.TicksPerSecond / 10);
-        return CimDateTime.CreateInterval(days, d.Hours, d.Minutes, d.Seconds, micro);
+        var micro = (int)decimal.Round((total - decimal.Floor(total)) * 1_000_000m);
+        var whole = (long)decimal.Floor(total);
+        if (micro == 1_000_000)
+        {
+            micro = 0;
+            whole++;
+        }
+        return CimDateTime.CreateInterval((int)Math.Min(whole / 86400, int.MaxValue), (int)(whole / 3600 % 24), (int)(whole / 60 % 60), (int)(whole % 60), micro);
     }
 
     /// <summary>Parses an xs:duration (<c>PT60.000S</c>, <c>P1DT2H</c>); years and months are not accepted.</summary>
     /// <exception cref="FormatException">Not a duration.</exception>
     public static TimeSpan ParseXsDuration(string text)
+    {
+        var seconds = ParseXsDurationSeconds(text);
+        if (Math.Abs(seconds) > (decimal)TimeSpan.MaxValue.TotalSeconds)
+        {
+            throw new FormatException($"'{text}' is too long a duration.");
+        }
+        return TimeSpan.FromTicks(decimal.ToInt64(decimal.Round(seconds * TimeSpan.TicksPerSecond)));
+    }
+
+    private static decimal ParseXsDurationSeconds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var s = text.Trim().AsSpan();
@@ -263,8 +369,7 @@ public static class CimXmlValues
         {
             throw new FormatException($"'{text}' is not an xs:duration.");
         }
-        var ticks = decimal.ToInt64(decimal.Round(total * TimeSpan.TicksPerSecond));
-        return TimeSpan.FromTicks(negative ? -ticks : ticks);
+        return negative ? -total : total;
     }
 
     /// <summary>Formats a duration as xs:duration seconds with milliseconds (<c>PT60.000S</c>), as Windows writes it.</summary>

@@ -288,7 +288,8 @@ public static class WsManPaths
                 r.Read();
             }
             r.Read();
-            list.Add(epr is null ? new WsManSelector(name, text.ToString().Trim()) : new WsManSelector(name, null, epr));
+            // Selector text is the key value itself: whitespace is significant and kept.
+            list.Add(epr is null ? new WsManSelector(name, text.ToString()) : new WsManSelector(name, null, epr));
         }
         return list;
     }

@@ -30,6 +30,8 @@ public static class WsManXml
         CloseOutput = false,
         NamespaceHandling = NamespaceHandling.Default,
         CheckCharacters = true,
+        // A carriage return in a string must survive: parsers turn a literal CR into LF, so it travels as &#xD;.
+        NewLineHandling = NewLineHandling.Entitize,
     };
 
     /// <summary>Secure reader settings for <paramref name="limits"/>.</summary>

@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Wmix.Remote.Client;
+
+/// <summary>
+/// One HTTP(S) endpoint: POSTs envelopes with Basic credentials and maps HTTP-level outcomes to WMI errors
+/// (401 → wbemErrAccessDenied; no connection, reset, non-SOAP reply or no reply in time → wbemErrTransportFailure).
+/// </summary>
+/// <remarks>
+/// Each request gets its own pooled connection while it is outstanding (no pipelining), so a Release or Unsubscribe
+/// never queues behind a parked Pull (spec §1.10).
+/// </remarks>
+internal sealed class WsManTransport : IDisposable
+{
+    private static readonly MediaTypeHeaderValue s_contentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
+    private readonly HttpClient _http;
+    private readonly AuthenticationHeaderValue? _authorization;
+
+    public WsManTransport(Uri endpoint, string? user, string? password, WsManClientOptions options)
+    {
+        Endpoint = endpoint;
+        Options = options;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(options.Tls, certificate, chain, errors),
+            },
+        };
+        // Timeouts are per request (linked token), so HttpClient's own is off.
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Wmix/0.1");
+        if (!string.IsNullOrEmpty(user))
+        {
+            _authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + (password ?? ""))));
+        }
+    }
+
+    public Uri Endpoint { get; }
+
+    public WsManClientOptions Options { get; }
+
+    /// <summary>
+    /// Sends one envelope and returns the reply's bytes (success or SOAP fault). Cancelling
+    /// <paramref name="cancellationToken"/> abandons the request (the connection is closed) and throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="WbemException">wbemErrAccessDenied (401), wbemErrTransportFailure (anything else that is not an envelope).</exception>
+    public async Task<byte[]> PostAsync(byte[] envelope, TimeSpan replyWithin, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(replyWithin);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+        {
+            Content = new ByteArrayContent(envelope),
+            Version = HttpVersion.Version11,
+        };
+        request.Content.Headers.ContentType = s_contentType;
+        request.Headers.Authorization = _authorization;
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new WbemException(WbemErrorEnum.wbemErrAccessDenied,
+                    $"{Endpoint.Host} rejected the credentials{(_authorization is null ? " (none were given)" : "")}.");
+            }
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            var soap = mediaType is "application/soap+xml" or "text/xml";
+            if (!soap || (response.StatusCode != HttpStatusCode.OK && response.StatusCode != HttpStatusCode.InternalServerError))
+            {
+                throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
+                    $"{Endpoint} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase} ({mediaType ?? "no content type"}), not a WS-Management envelope.");
+            }
+            var length = response.Content.Headers.ContentLength;
+            if (length > Options.MaxEnvelopeSize)
+            {
+                throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
+                    $"{Endpoint} sent a {length}-byte reply, larger than MaxEnvelopeSize {Options.MaxEnvelopeSize}.");
+            }
+            return await ReadBoundedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
+                $"{Endpoint} did not answer within {replyWithin.TotalSeconds:0.#} s.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"Cannot reach {Endpoint}: {e.Message}", e);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"The connection to {Endpoint} failed: {e.Message}", e);
+        }
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            while (true)
+            {
+                var n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    return buffer.ToArray();
+                }
+                if (buffer.Length + n > Options.MaxEnvelopeSize)
+                {
+                    throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
+                        $"{Endpoint} sent a reply larger than MaxEnvelopeSize {Options.MaxEnvelopeSize}.");
+                }
+                await buffer.WriteAsync(chunk.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static bool Validate(WsManTlsOptions tls, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (tls.SkipValidation || errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+        if (certificate is null)
+        {
+            return false;
+        }
+        using var cert = new X509Certificate2(certificate);
+        if (tls.TrustedThumbprints.Count > 0)
+        {
+            var sha256 = Convert.ToHexString(cert.GetCertHash(HashAlgorithmName.SHA256));
+            var sha1 = Convert.ToHexString(cert.GetCertHash(HashAlgorithmName.SHA1));
+            foreach (var pin in tls.TrustedThumbprints)
+            {
+                var p = pin.Replace(":", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+                if (string.Equals(p, sha256, StringComparison.OrdinalIgnoreCase) || string.Equals(p, sha1, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+        if (tls.TrustedCertificates.Count > 0 && errors == SslPolicyErrors.RemoteCertificateChainErrors)
+        {
+            // The name matched; only the chain failed against the system store: try the configured roots.
+            using var custom = new X509Chain();
+            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            custom.ChainPolicy.CustomTrustStore.AddRange(tls.TrustedCertificates.ToArray());
+            if (chain is not null)
+            {
+                foreach (var element in chain.ChainElements)
+                {
+                    custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+                }
+            }
+            return custom.Build(cert);
+        }
+        return false;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
