@@ -109,6 +109,15 @@ public sealed class ScriptingOverWsManTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Get_SingletonInstance_TravelsWithoutSelectors()
+    {
+        var svc = Connect();
+        var memory = svc.Get("Win32_PerfFormattedData_PerfOS_Memory=@");
+        Assert.Equal("Win32_PerfFormattedData_PerfOS_Memory=@", memory.Path_.RelPath);
+        Assert.True(Convert.ToUInt64(memory.Properties_["AvailableBytes"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
     public void ExecMethod_Win32ProcessCreate_StartsAProcessOnTheServer()
     {
         var svc = Connect();

@@ -23,6 +23,11 @@ internal sealed partial class WsmanDispatcher
         {
             path = WsManPaths.BindKeys(path, cls);
         }
+        else if (path.IsClass && style != WsManResourceUriStyle.ClassDefinition && ClassOf(ns, className) is { IsSingleton: true })
+        {
+            // A singleton's one instance has no keys, so it travels without selectors (winrm get …/Win32_WMISetting).
+            path = new CimObjectPath(null, path.Namespace, path.ClassName, isSingleton: true);
+        }
         return (ns, path.WithLocation(null, null), style);
     }
 

@@ -7,7 +7,7 @@ namespace Wmix.Remote.Client;
 /// <summary>
 /// The endpoint of a server named the way <c>ConnectServer</c> takes it: <c>host</c>, <c>host:port</c>,
 /// <c>[v6]:port</c>, or with an <c>https://</c> / <c>http://</c> prefix (and optionally the <c>/wsman</c> path).
-/// Default: HTTPS on 5986. Plain HTTP (default port 5985) is accepted for loopback addresses only, since Basic
+/// Default: HTTPS on 5986; without a scheme, port 5985 means HTTP. Plain HTTP (default port 5985) is accepted for loopback addresses only, since Basic
 /// credentials would travel in clear text.
 /// </summary>
 public static class WsManEndpoint
@@ -25,6 +25,7 @@ public static class WsManEndpoint
         ArgumentNullException.ThrowIfNull(server);
         var text = server.Trim();
         var scheme = "https";
+        var schemeGiven = true;
         if (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
             text = text["https://".Length..];
@@ -37,6 +38,10 @@ public static class WsManEndpoint
         else if (text.Contains("://", StringComparison.Ordinal))
         {
             throw Invalid(server, "only https:// and http:// are supported");
+        }
+        else
+        {
+            schemeGiven = false;
         }
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         var path = "/wsman";
@@ -86,6 +91,11 @@ public static class WsManEndpoint
         if (host.Length == 0 || Uri.CheckHostName(host.Trim('[', ']')) == UriHostNameType.Unknown)
         {
             throw Invalid(server, "not a host name or address");
+        }
+        if (!schemeGiven && port == HttpPort)
+        {
+            // WS-Management's HTTP port: "host:5985" means plain HTTP, as it does for WinRM clients.
+            scheme = "http";
         }
         if (scheme == "http" && !IsLoopback(host))
         {
