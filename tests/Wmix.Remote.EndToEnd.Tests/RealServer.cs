@@ -44,7 +44,7 @@ internal sealed class RealServer : IAsyncDisposable
     /// <summary>The name to give ConnectServer: <c>http://127.0.0.1:port</c>.</summary>
     public string Address => "http://127.0.0.1:" + Server.BoundAddresses[0].Port;
 
-    public static async Task<RealServer> StartAsync()
+    public static async Task<RealServer> StartAsync(Func<WsmanServerOptions, WsmanServerOptions>? configure = null)
     {
         var dir = Directory.CreateTempSubdirectory("wmix-e2e-").FullName;
         var users = new UsersFile(Path.Combine(dir, "users"), UsersFile.MinIterations);
@@ -66,6 +66,7 @@ internal sealed class RealServer : IAsyncDisposable
             AllowHttp = true,
             SweepInterval = TimeSpan.FromMilliseconds(100),
         };
+        options = configure?.Invoke(options) ?? options;
         var server = new WsmanServer(options, manager.Connect, [users],
             AccessRules.Parse("""{ "rules": [ { "namespace": "root", "user": "alice", "allow": ["all"] } ] }"""), audit,
             new UnixAccounts(Path.Combine(dir, "passwd"), Path.Combine(dir, "group")));
