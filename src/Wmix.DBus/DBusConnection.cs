@@ -29,7 +29,9 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
     // failing every slot on close cannot interleave: a slot is either failed by the sweep or sees _closed itself.
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, TaskCompletionSource<DBusMessage>> _pending = [];
-    private readonly List<DBusSignalSubscription> _subscriptions = [];
+    // Copy-on-write: replaced (under _lock) when a subscription comes or goes, so that dispatching a signal — far more
+    // frequent — takes the current array without copying it.
+    private DBusSignalSubscription[] _subscriptions = [];
     private Exception? _closed;
     private uint _serial;
     private Task _reader = Task.CompletedTask;
@@ -337,7 +339,7 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
         lock (_lock)
         {
             ThrowIfClosed();
-            _subscriptions.Add(subscription);
+            _subscriptions = [.. _subscriptions, subscription];
         }
         if (UniqueName is not null)
         {
@@ -374,7 +376,12 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
     {
         lock (_lock)
         {
-            return _subscriptions.Remove(subscription);
+            if (Array.IndexOf(_subscriptions, subscription) < 0)
+            {
+                return false;
+            }
+            _subscriptions = [.. _subscriptions.Where(s => !ReferenceEquals(s, subscription))];
+            return true;
         }
     }
 
@@ -447,7 +454,7 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
                     DBusSignalSubscription[] targets;
                     lock (_lock)
                     {
-                        targets = [.. _subscriptions];
+                        targets = _subscriptions;
                     }
                     // Delivered outside the lock: a subscription's channel never blocks, but its completion may run code.
                     foreach (var s in targets)
@@ -537,8 +544,8 @@ public sealed class DBusConnection : IAsyncDisposable, IDisposable
             _closed = reason;
             pending = [.. _pending.Values];
             _pending.Clear();
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
+            subscriptions = _subscriptions;
+            _subscriptions = [];
         }
         // Completed outside the lock (continuations are asynchronous, but completing is still foreign code).
         var error = reason is ObjectDisposedException ? reason : new IOException($"The D-Bus connection ended: {reason.Message}", reason);

@@ -106,26 +106,38 @@ internal sealed unsafe class FileEventMonitor
                 watch.Subscribers = [.. watch.Subscribers, subscriber];
             }
         }
-        // The baseline is read after the watch is in place, so nothing created from now on is missed; events that
-        // arrive meanwhile win over it (see Watch.Touched).
-        foreach (var watch in added.Where(w => w.Descriptor >= 0))
+        var lease = new Lease(this, directories, subscriber);
+        try
         {
-            var listing = FileSource.List(watch.Path, MountTable.Read()).ToList();
-            lock (_gate)
+            // The baseline is read after the watch is in place, so nothing created from now on is missed; events that
+            // arrive meanwhile win over it (see Watch.Touched).
+            MountTable? mounts = null;
+            foreach (var watch in added.Where(w => w.Descriptor >= 0))
             {
-                foreach (var f in listing)
+                mounts ??= MountTable.Read();
+                var listing = FileSource.List(watch.Path, mounts).ToList();
+                lock (_gate)
                 {
-                    var name = f.FullName[(f.FullName.LastIndexOf('/') + 1)..];
-                    if (!watch.Touched.Contains(name))
+                    foreach (var f in listing)
                     {
-                        watch.Known.TryAdd(name, f);
+                        var name = f.FullName[(f.FullName.LastIndexOf('/') + 1)..];
+                        if (!watch.Touched.Contains(name))
+                        {
+                            watch.Known.TryAdd(name, f);
+                        }
                     }
+                    watch.Ready = true;
+                    watch.Touched.Clear();
                 }
-                watch.Ready = true;
-                watch.Touched.Clear();
             }
         }
-        return new Lease(this, directories, subscriber);
+        catch
+        {
+            // The caller never gets the lease: release the watches (and the reader) taken for it.
+            lease.Dispose();
+            throw;
+        }
+        return lease;
     }
 
     private void Unsubscribe(IReadOnlyList<string> directories, Subscriber subscriber)

@@ -52,6 +52,9 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
     // a later listing shows the new image or the deadline (Stopwatch ticks) passes, so the reported name is the exec'd
     // one (#4). Monitor thread only.
     private readonly Dictionary<int, long> _deferred = [];
+    // Polling only: the parents' images read during one listing (pid -> process, null when gone), so a burst of
+    // children of one parent reads the parent once. Cleared at each listing; monitor thread only.
+    private readonly Dictionary<int, LinuxProcess?> _parentImages = [];
     private volatile bool _stopping;
     private long _lost;
     private int _disposed;
@@ -483,6 +486,7 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
     private void Diff(bool fromRescan)
     {
         var now = DateTimeOffset.UtcNow;
+        _parentImages.Clear();
         var live = new HashSet<int>(ProcessSource.EnumerateProcessIds());
         var gone = new List<int>();
         foreach (var (pid, _) in _known)
@@ -585,7 +589,12 @@ public sealed unsafe class ProcessEventMonitor : IDisposable
     /// <summary>True when <paramref name="child"/> runs the same image as its parent (as it does between fork and exec).</summary>
     private bool RunsParentImage(LinuxProcess child)
     {
-        var parent = ProcessSource.Read(_file, child.ParentProcessId, ProcessParts.Executable) ?? _known.GetValueOrDefault(child.ParentProcessId)?.Snapshot;
+        if (!_parentImages.TryGetValue(child.ParentProcessId, out var parent))
+        {
+            parent = ProcessSource.Read(_file, child.ParentProcessId, ProcessParts.Executable);
+            _parentImages[child.ParentProcessId] = parent;
+        }
+        parent ??= _known.GetValueOrDefault(child.ParentProcessId)?.Snapshot;
         if (parent is null)
         {
             return false;

@@ -133,8 +133,6 @@ public sealed class NetworkProvider : CimProvider
             }
             yield break;
         }
-        var ipEnabled = where is null ? null : PushDown.EqualityValues(where, "IPEnabled");
-        var addresses = NetworkSource.Addresses();
         var host = HostInfo.HostName;
         if (isAdapter)
         {
@@ -144,6 +142,9 @@ public sealed class NetworkProvider : CimProvider
             }
             yield break;
         }
+        // The addresses (a getifaddrs dump) serve only the configurations.
+        var ipEnabled = where is null ? null : PushDown.EqualityValues(where, "IPEnabled");
+        var addresses = NetworkSource.Addresses();
         var gateways = NetworkSource.DefaultGateways();
         var leases = ReadLeases();
         var now = DateTimeOffset.Now;

@@ -52,9 +52,11 @@ public sealed partial class ServiceProvider
     private static async IAsyncEnumerable<SystemdUnit> FindAllAsync(SystemdServices systemd, IReadOnlyList<string> names, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        // One listing serves every name's case-insensitive fallback (each listing is a bus connection and two calls).
+        var listing = new UnitNames(systemd);
         foreach (var name in names.Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            foreach (var unit in await ResolveAsync(systemd, name, cancellationToken).ConfigureAwait(false))
+            foreach (var unit in await ResolveAsync(systemd, name, cancellationToken, listing).ConfigureAwait(false))
             {
                 if (seen.Add(unit.Id))
                 {
@@ -65,7 +67,8 @@ public sealed partial class ServiceProvider
     }
 
     /// <summary>The units whose WMI name (unit name without <c>.service</c>) equals <paramref name="name"/> ignoring case.</summary>
-    private static async Task<List<SystemdUnit>> ResolveAsync(SystemdServices systemd, string name, CancellationToken cancellationToken)
+    private static async Task<List<SystemdUnit>> ResolveAsync(SystemdServices systemd, string name, CancellationToken cancellationToken,
+        UnitNames? listing = null)
     {
         var found = new List<SystemdUnit>();
         var unitName = name + UnitSuffix;
@@ -80,7 +83,7 @@ public sealed partial class ServiceProvider
         }
         if (unitName.Any(char.IsAsciiLetter))
         {
-            foreach (var other in await systemd.ListNamesAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var other in await (listing ?? new UnitNames(systemd)).GetAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!string.Equals(other, unitName, StringComparison.Ordinal) && string.Equals(other, unitName, StringComparison.OrdinalIgnoreCase)
                     && await systemd.FindAsync(other, cancellationToken).ConfigureAwait(false) is { } unit && string.Equals(unit.Id, other, StringComparison.Ordinal))
@@ -90,6 +93,15 @@ public sealed partial class ServiceProvider
             }
         }
         return found;
+    }
+
+    /// <summary>The service unit names, listed on first use and kept for the rest of one query.</summary>
+    private sealed class UnitNames(SystemdServices systemd)
+    {
+        private IReadOnlyList<string>? _names;
+
+        public async Task<IReadOnlyList<string>> GetAsync(CancellationToken cancellationToken)
+            => _names ??= await systemd.ListNamesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<CimInstance?> GetSystemdAsync(SystemdServices systemd, CimClass cls, CimObjectPath path, CancellationToken cancellationToken)

@@ -293,6 +293,10 @@ public sealed class SystemdServices
         }
     }
 
+    /// <summary>The result of <paramref name="job"/> when <paramref name="signal"/> is its JobRemoved(u id, o job, s unit, s result); else null.</summary>
+    private static string? JobResult(DBusMessage signal, string job)
+        => signal.Body.Count == 4 && signal.Body[1] is DBusObjectPath p && p.Value == job && signal.Body[3] is string result ? result : null;
+
     private async Task<SystemdJobOutcome> WaitForJobAsync(DBusConnection connection, DBusSignalSubscription signals, string job, uint jobId,
         CancellationToken cancellationToken)
     {
@@ -309,8 +313,7 @@ public sealed class SystemdServices
                     while (true)
                     {
                         var signal = await signals.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
-                        // JobRemoved(u id, o job, s unit, s result)
-                        if (signal.Body.Count == 4 && signal.Body[1] is DBusObjectPath p && p.Value == job && signal.Body[3] is string result)
+                        if (JobResult(signal, job) is { } result)
                         {
                             return new SystemdJobOutcome(result, null, false);
                         }
@@ -329,7 +332,7 @@ public sealed class SystemdServices
                     // Gone without a signal we saw (or it finished just now and the signal is queued): take a queued one first.
                     while (signals.Reader.TryRead(out var signal))
                     {
-                        if (signal.Body.Count == 4 && signal.Body[1] is DBusObjectPath p && p.Value == job && signal.Body[3] is string result)
+                        if (JobResult(signal, job) is { } result)
                         {
                             return new SystemdJobOutcome(result, null, false);
                         }
