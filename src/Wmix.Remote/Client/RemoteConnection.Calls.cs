@@ -199,11 +199,19 @@ public sealed partial class RemoteConnection
         }
         finally
         {
-            // Quiesced means "the server has acknowledged": wait for the Release if one was started.
-            if (call.CancelTask is { } cancel)
-            {
-                await cancel.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            }
+            await AwaitSoftCancelAsync(call).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the soft cancel (Release/Unsubscribe) if one was started, ignoring its outcome here: Quiesced means
+    /// "the server has acknowledged". Shared by the enumeration and subscription loops.
+    /// </summary>
+    private static async Task AwaitSoftCancelAsync(RemoteCall call)
+    {
+        if (call.CancelTask is { } cancel)
+        {
+            await cancel.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         }
     }
 
@@ -289,10 +297,7 @@ public sealed partial class RemoteConnection
         }
         finally
         {
-            if (call.CancelTask is { } cancel)
-            {
-                await cancel.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            }
+            await AwaitSoftCancelAsync(call).ConfigureAwait(false);
         }
     }
 }

@@ -111,6 +111,15 @@ internal sealed class WsManTransport : IDisposable
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            if (content.Headers.ContentLength is { } declared)
+            {
+                // The common case (a Wmix server always sends Content-Length), already checked against
+                // MaxEnvelopeSize: read straight into the result, no staging buffer and no copy. A short body
+                // throws an IOException, as the handler's own length check does.
+                var exact = new byte[declared];
+                await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
+                return exact;
+            }
             using var buffer = new MemoryStream();
             var chunk = new byte[16 * 1024];
             while (true)
