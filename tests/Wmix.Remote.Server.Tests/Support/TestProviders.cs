@@ -62,32 +62,31 @@ internal sealed class ItemProvider : CimProvider
     {
         Interlocked.Increment(ref _enumerations);
         Interlocked.Increment(ref _active);
+        var finished = false;
         try
         {
             for (var i = 0; i < Count; i++)
             {
                 if (Delay > TimeSpan.Zero)
                 {
-                    try
-                    {
-                        await Task.Delay(Delay, cancellationToken);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        Interlocked.Increment(ref _cancelled);
-                        throw;
-                    }
+                    await Task.Delay(Delay, cancellationToken);
                 }
-                else if (cancellationToken.IsCancellationRequested)
+                else
                 {
-                    Interlocked.Increment(ref _cancelled);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
                 yield return Make(cls, (uint)i);
             }
+            finished = true;
         }
         finally
         {
+            // A cancelled enumeration ends either inside the delay (the token throws) or parked at a yield while the
+            // engine's buffer is full (the engine disposes the enumerator); both count as a cancellation observed.
+            if (!finished && cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _cancelled);
+            }
             Interlocked.Decrement(ref _active);
         }
     }
