@@ -107,6 +107,29 @@ public sealed class OutputFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_Class_PrintsItsDefinitionAsMof()
+    {
+        var result = await WmixTool.RunAsync("get", "Win32_Process");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("class Win32_Process : CIM_Process", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Caption=", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_SchemaQuery_OneRowPerClassWithNameAndParent()
+    {
+        // Classes have no property values: a table of every property of every class would be all blanks.
+        var result = await WmixTool.RunAsync("query", "SELECT * FROM meta_class WHERE __this ISA 'CIM_LogicalFile'", "-f", "csv");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rows = CsvReader.Parse(result.Stdout);
+        Assert.Equal(["__CLASS", "__SUPERCLASS"], rows[0]);
+        Assert.Contains(rows, r => r[0] == "CIM_DataFile" && r[1] == "CIM_LogicalFile");
+        Assert.Contains(rows, r => r[0] == "Win32_Directory" && r[1] == "CIM_Directory");
+    }
+
+    [Fact]
     public async Task Describe_Class_PrintsMofSchema()
     {
         var result = await WmixTool.RunAsync("describe", "Win32_Process");

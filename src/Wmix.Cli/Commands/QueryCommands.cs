@@ -31,7 +31,8 @@ internal static class QueryCommands
             {
                 var services = WmixHost.Connect(context);
                 var obj = services.Get(r.GetValue(path)!);
-                var writer = context.CreateWriter(OutputFormat.List);
+                // A class has no values to list: its definition (MOF, as `describe` prints it) is what it holds.
+                var writer = context.CreateWriter(CliRecord.IsClass(obj) ? OutputFormat.Mof : OutputFormat.List);
                 writer.Write(CliRecord.From(obj));
                 writer.Complete();
                 return ExitCodes.Success;

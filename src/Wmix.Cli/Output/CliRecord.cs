@@ -31,14 +31,22 @@ internal sealed class CliRecord
     /// <summary>The object the record was read from.</summary>
     public SWbemObject Source { get; }
 
+    /// <summary>The system properties that stand for a class (a schema query's result): its name and its parent.</summary>
+    private static readonly string[] s_classSelection = ["__CLASS", "__SUPERCLASS"];
+
     /// <summary>
     /// Reads <paramref name="obj"/>'s properties: those named in <paramref name="selection"/> (in that order;
-    /// system properties such as <c>__PATH</c> allowed) or, when it is null, every non-system property.
+    /// system properties such as <c>__PATH</c> allowed) or, when it is null, every non-system property of an instance and <c>__CLASS</c>, <c>__SUPERCLASS</c>
+    /// of a class (a class's properties have no values to show; <c>--format mof</c> prints its definition).
     /// </summary>
     public static CliRecord From(SWbemObject obj, IReadOnlyList<string>? selection = null)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var properties = new List<CliProperty>();
+        if (selection is null && IsClass(obj))
+        {
+            selection = s_classSelection;
+        }
         if (selection is null)
         {
             foreach (var p in obj.Properties_)
@@ -72,6 +80,11 @@ internal sealed class CliRecord
     /// <summary>A record made by the CLI itself (e.g. one row of a class description), read from <paramref name="source"/>.</summary>
     public static CliRecord Synthetic(SWbemObject source, IReadOnlyList<CliProperty> properties) =>
         new(ClassNameOf(source), properties, source);
+
+    /// <summary>True when <paramref name="obj"/> is a class definition (<c>__GENUS</c> 1), not an instance.</summary>
+    public static bool IsClass(SWbemObject obj) =>
+        obj is SWbemObjectEx ex
+        && ex.SystemProperties_.FirstOrDefault(s => s.Name.Equals("__GENUS", StringComparison.OrdinalIgnoreCase))?.Value is 1;
 
     private static bool TryRead(SWbemObject obj, string name, out CliProperty property)
     {
