@@ -42,6 +42,31 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_EmbeddedPropertySelected_PrintsThatPropertyNotTheWholeObject()
+    {
+        // SELECT TargetInstance.Name: WMI delivers the whole TargetInstance, but the user asked for its Name.
+        using var watch = WmixTool.Start("watch",
+            "SELECT TargetInstance.Name, TargetInstance.ParentProcessId FROM __InstanceCreationEvent WHERE TargetInstance ISA 'Win32_Process' AND TargetInstance.Name = 'true'",
+            "--count", "1", "--format", "json");
+        var stdout = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
+        while (!watch.HasExited && DateTime.UtcNow < deadline)
+        {
+            Children.RunTrue();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(watch.HasExited, "wmix watch --count 1 did not end by itself.");
+        await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(watch.ExitCode == 0, await stderr);
+        var e = JsonDocument.Parse((await stdout).Trim()).RootElement;
+        Assert.Equal(["TargetInstance.Name", "TargetInstance.ParentProcessId"], e.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("true", e.GetProperty("TargetInstance.Name").GetString());
+        Assert.Equal(Environment.ProcessId, e.GetProperty("TargetInstance.ParentProcessId").GetInt32());
+    }
+
+    [Fact]
     public async Task Watch_Timeout_EndsWithExit0()
     {
         var started = Stopwatch.StartNew();

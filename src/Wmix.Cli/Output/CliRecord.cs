@@ -36,7 +36,8 @@ internal sealed class CliRecord
 
     /// <summary>
     /// Reads <paramref name="obj"/>'s properties: those named in <paramref name="selection"/> (in that order;
-    /// system properties such as <c>__PATH</c> allowed) or, when it is null, every non-system property of an instance and <c>__CLASS</c>, <c>__SUPERCLASS</c>
+    /// system properties such as <c>__PATH</c> and paths into embedded objects such as <c>TargetInstance.Name</c>
+    /// allowed) or, when it is null, every non-system property of an instance and <c>__CLASS</c>, <c>__SUPERCLASS</c>
     /// of a class (a class's properties have no values to show; <c>--format mof</c> prints its definition).
     /// </summary>
     public static CliRecord From(SWbemObject obj, IReadOnlyList<string>? selection = null)
@@ -88,6 +89,19 @@ internal sealed class CliRecord
 
     private static bool TryRead(SWbemObject obj, string name, out CliProperty property)
     {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0)
+        {
+            // A path into an embedded object (TargetInstance.Name): the leaf's value under the whole path's name; NULL
+            // when the embedded object is NULL or lacks the property.
+            if (TryRead(obj, name[..dot], out var head) && head.Value is SWbemObject embedded && TryRead(embedded, name[(dot + 1)..], out var leaf))
+            {
+                property = leaf with { Name = name };
+                return true;
+            }
+            property = new CliProperty(name, WbemCimtypeEnum.wbemCimtypeString, false, null);
+            return true;
+        }
         SWbemProperty? p = null;
         if (name.StartsWith("__", StringComparison.Ordinal) && obj is SWbemObjectEx ex)
         {
