@@ -130,6 +130,33 @@ public sealed class OutputFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Call_Create_ChildOutlivesWmixAndCanStillWrite()
+    {
+        // Win32_Process.Create detaches the child: once `wmix call` has exited, the child's writes must not fail.
+        var dir = Directory.CreateTempSubdirectory("wmix-cli-create");
+        try
+        {
+            var go = Path.Combine(dir.FullName, "go");
+            var done = Path.Combine(dir.FullName, "done");
+            var create = await WmixTool.RunAsync("call", "Win32_Process", "Create",
+                $"CommandLine=/bin/sh -c 'while [ ! -e {go} ]; do sleep 0.05; done; echo out && echo err >&2 && touch {done}'");
+            Assert.True(create.ExitCode == 0, create.ToString());
+
+            await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
+            var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
+            while (!File.Exists(done) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+            Assert.True(File.Exists(done), "the created process failed to write after wmix exited");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Describe_Class_PrintsMofSchema()
     {
         var result = await WmixTool.RunAsync("describe", "Win32_Process");
