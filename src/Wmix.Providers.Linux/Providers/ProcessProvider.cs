@@ -29,7 +29,8 @@ namespace Wmix.Providers.Linux.Providers;
 /// <c>ExecutionState</c> from the state letter (R→Running 3, S/D/I→Blocked 4, T/t→Stopped 8, Z/X→Terminated 7).
 /// <c>HandleCount</c>, page-file and quota figures, <c>PrivatePageCount</c>, <c>Other*</c>,
 /// <c>WindowsVersion</c>, <c>Min/MaximumWorkingSetSize</c>, <c>InstallDate</c>, <c>TerminationDate</c> and
-/// <c>Status</c> have no Linux counterpart and stay NULL.</para>
+/// <c>Status</c> have no Linux counterpart and stay NULL. <c>GetOwner</c> and <c>GetOwnerSid</c> report the effective
+/// user (<c>GetOwnerSid</c> as <c>S-1-22-1-&lt;uid&gt;</c>, the SID of that user's <c>Win32_UserAccount</c>).</para>
 /// <para>Push-down: <c>ProcessId = n</c> or <c>Handle = 'n'</c> (alone, in an AND, or ORed) reads only those
 /// <c>/proc</c> entries.</para>
 /// </remarks>
@@ -302,6 +303,15 @@ public sealed class ProcessProvider : CimProvider
                     output["ReturnValue"] = 0u;
                     output["User"] = AccountSource.System.FindUser(uid)?.Name ?? uid.ToString(CultureInfo.InvariantCulture);
                     output["Domain"] = HostInfo.HostName;
+                    break;
+                }
+            case "GETOWNERSID":
+                {
+                    // The owner's SID in the form Win32_UserAccount.SID uses (S-1-22-1-<uid>), so it joins with that class.
+                    var pid = RequirePid(target);
+                    var process = ProcessSource.TryRead(pid, ProcessParts.Status) ?? throw NotFound(pid);
+                    output["ReturnValue"] = process.Uid is null ? 8u : 0u;
+                    output["Sid"] = process.Uid is { } uid ? AccountProvider.UserSid(uid) : null;
                     break;
                 }
             default:

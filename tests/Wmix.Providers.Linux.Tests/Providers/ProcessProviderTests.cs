@@ -126,6 +126,9 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Equal(0u, owner!["ReturnValue"]);
         Assert.Equal("root", owner["User"]);
         Assert.Equal(HostInfo.HostName, owner["Domain"]);
+        var ownerSid = await _session.InvokeAsync(path, "GetOwnerSid", null, TestContext.Current.CancellationToken);
+        Assert.Equal(0u, ownerSid!["ReturnValue"]);
+        Assert.Equal("S-1-22-1-0", ownerSid["Sid"]); // root's Win32_UserAccount.SID
 
         var cls = (CimClass)await _session.GetAsync("Win32_Process", TestContext.Current.CancellationToken);
         var reason = cls.Methods.Find("Terminate")!.InParameters!.SpawnInstance();
