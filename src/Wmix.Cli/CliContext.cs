@@ -80,8 +80,8 @@ internal sealed class CliContext
     }
 
     /// <summary>
-    /// The top-level property names a data or event query selects, in query order; null for <c>*</c>, other kinds of
-    /// query or text that does not parse (the engine then reports the error).
+    /// The property paths a data or event query selects, in query order (<c>TargetInstance.Name</c> as written); null
+    /// for <c>*</c>, other kinds of query or text that does not parse (the engine then reports the error).
     /// </summary>
     public static IReadOnlyList<string>? SelectionOf(string query)
     {
@@ -101,6 +101,6 @@ internal sealed class CliContext
             WqlEventQuery e => e.SelectList,
             _ => null,
         };
-        return list?.Select(p => p.Parts[0]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return list?.Select(p => string.Join('.', p.Parts)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 }

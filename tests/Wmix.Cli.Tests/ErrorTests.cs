@@ -50,6 +50,9 @@ public sealed class ErrorTests
     [InlineData("query", "SELECT * FROM Win32_Process", "--format", "xml")]
     [InlineData("watch", "SELECT * FROM Win32_ProcessStartTrace", "--count", "0")]
     [InlineData("query", "SELECT * FROM Win32_Process", "--no-such-option")]
+    [InlineData("get", "")]
+    [InlineData("describe", " ")]
+    [InlineData("call", "", "Create")]
     public async Task Usage_Errors_Exit2WithHint(params string[] args)
     {
         var result = await WmixTool.RunAsync(args);

@@ -98,9 +98,10 @@ public sealed class FormatterTests
     [Theory]
     [InlineData("SELECT ProcessId, Name FROM Win32_Process", new[] { "ProcessId", "Name" })]
     [InlineData("SELECT * FROM Win32_Process", null)]
-    [InlineData("SELECT TargetInstance.Name, TIME_CREATED FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process'", new[] { "TargetInstance", "TIME_CREATED" })]
+    [InlineData("SELECT TargetInstance.Name, TIME_CREATED FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process'", new[] { "TargetInstance.Name", "TIME_CREATED" })]
+    [InlineData("SELECT TargetInstance.Name, TargetInstance.name FROM __InstanceCreationEvent WITHIN 1 WHERE TargetInstance ISA 'Win32_Process'", new[] { "TargetInstance.Name" })]
     [InlineData("SELEC nonsense", null)]
-    public void SelectionOf_Query_TopLevelNamesInOrder(string query, string[]? expected) =>
+    public void SelectionOf_Query_PropertyPathsInOrder(string query, string[]? expected) =>
         Assert.Equal(expected, CliContext.SelectionOf(query));
 
     [Fact]

@@ -107,6 +107,56 @@ public sealed class OutputFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_Class_PrintsItsDefinitionAsMof()
+    {
+        var result = await WmixTool.RunAsync("get", "Win32_Process");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("class Win32_Process : CIM_Process", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Caption=", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_SchemaQuery_OneRowPerClassWithNameAndParent()
+    {
+        // Classes have no property values: a table of every property of every class would be all blanks.
+        var result = await WmixTool.RunAsync("query", "SELECT * FROM meta_class WHERE __this ISA 'CIM_LogicalFile'", "-f", "csv");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rows = CsvReader.Parse(result.Stdout);
+        Assert.Equal(["__CLASS", "__SUPERCLASS"], rows[0]);
+        Assert.Contains(rows, r => r[0] == "CIM_DataFile" && r[1] == "CIM_LogicalFile");
+        Assert.Contains(rows, r => r[0] == "Win32_Directory" && r[1] == "CIM_Directory");
+    }
+
+    [Fact]
+    public async Task Call_Create_ChildOutlivesWmixAndCanStillWrite()
+    {
+        // Win32_Process.Create detaches the child: once `wmix call` has exited, the child's writes must not fail.
+        var dir = Directory.CreateTempSubdirectory("wmix-cli-create");
+        try
+        {
+            var go = Path.Combine(dir.FullName, "go");
+            var done = Path.Combine(dir.FullName, "done");
+            var create = await WmixTool.RunAsync("call", "Win32_Process", "Create",
+                $"CommandLine=/bin/sh -c 'while [ ! -e {go} ]; do sleep 0.05; done; echo out && echo err >&2 && touch {done}'");
+            Assert.True(create.ExitCode == 0, create.ToString());
+
+            await File.WriteAllTextAsync(go, "", TestContext.Current.CancellationToken);
+            var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
+            while (!File.Exists(done) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+            Assert.True(File.Exists(done), "the created process failed to write after wmix exited");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Describe_Class_PrintsMofSchema()
     {
         var result = await WmixTool.RunAsync("describe", "Win32_Process");

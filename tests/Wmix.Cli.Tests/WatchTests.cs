@@ -42,6 +42,58 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_EmbeddedPropertySelected_PrintsThatPropertyNotTheWholeObject()
+    {
+        // SELECT TargetInstance.Name: WMI delivers the whole TargetInstance, but the user asked for its Name.
+        using var watch = WmixTool.Start("watch",
+            "SELECT TargetInstance.Name, TargetInstance.ParentProcessId FROM __InstanceCreationEvent WHERE TargetInstance ISA 'Win32_Process' AND TargetInstance.Name = 'true'",
+            "--count", "1", "--format", "json");
+        var stdout = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
+        while (!watch.HasExited && DateTime.UtcNow < deadline)
+        {
+            Children.RunTrue();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(watch.HasExited, "wmix watch --count 1 did not end by itself.");
+        await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(watch.ExitCode == 0, await stderr);
+        var e = JsonDocument.Parse((await stdout).Trim()).RootElement;
+        Assert.Equal(["TargetInstance.Name", "TargetInstance.ParentProcessId"], e.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("true", e.GetProperty("TargetInstance.Name").GetString());
+        Assert.Equal(Environment.ProcessId, e.GetProperty("TargetInstance.ParentProcessId").GetInt32());
+    }
+
+    [Fact]
+    public async Task Watch_ReaderGoneAway_Exit141AtTheNextEvent()
+    {
+        // `wmix watch … | head -1`: once the reader has closed the pipe, the next event's write fails and wmix ends.
+        using var watch = WmixTool.Start("watch", StartTrace);
+        var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var firstLine = watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
+        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
+        while (!firstLine.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            Children.RunTrue();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal("ProcessID", (await firstLine)?.Split('=')[0]);
+        watch.StandardOutput.Close();
+
+        while (!watch.HasExited && DateTime.UtcNow < deadline)
+        {
+            Children.RunTrue();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(watch.HasExited, "wmix watch did not notice that its reader went away.");
+        await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.True(watch.ExitCode == 141, $"exit {watch.ExitCode}: {await stderr}");
+    }
+
+    [Fact]
     public async Task Watch_Timeout_EndsWithExit0()
     {
         var started = Stopwatch.StartNew();

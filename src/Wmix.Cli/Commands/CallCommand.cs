@@ -11,7 +11,7 @@ internal static class CallCommand
         var path = new Argument<string>("object-path")
         {
             Description = "The object (Win32_Process.Handle=\"42\") or, for a static method, the class (Win32_Process)",
-        };
+        }.NotBlank();
         var method = new Argument<string>("method") { Description = "The method's name, e.g. Create or Terminate" };
         var arguments = new Argument<string[]>("name=value")
         {

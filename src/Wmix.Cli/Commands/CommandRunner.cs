@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Spectre.Console;
 using Wmix.Cli.Output;
 
@@ -75,6 +76,23 @@ internal static class CommandRunner
         {
             writer.Write(read(obj));
         }
+    }
+
+    /// <summary>
+    /// Makes an empty or blank <paramref name="argument"/> a usage error. The scripting API reads an empty object path
+    /// as "a new, empty class" (SWbemServices.Get("")), which is never what a command line meant.
+    /// </summary>
+    public static Argument<string> NotBlank(this Argument<string> argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        argument.Validators.Add(r =>
+        {
+            if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()))
+            {
+                r.AddError($"<{argument.Name}> must not be empty.");
+            }
+        });
+        return argument;
     }
 
     private static bool IsBrokenPipe(IOException e) =>

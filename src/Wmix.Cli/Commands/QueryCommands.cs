@@ -22,7 +22,7 @@ internal static class QueryCommands
 
     public static Command Get(GlobalOptions options)
     {
-        var path = new Argument<string>("object-path") { Description = "An object path, e.g. Win32_Process.Handle=\"1\" or a class name" };
+        var path = new Argument<string>("object-path") { Description = "An object path, e.g. Win32_Process.Handle=\"1\" or a class name" }.NotBlank();
         var command = new Command("get", "Print one object or class by its path") { path };
         command.SetAction(r =>
         {
@@ -31,7 +31,8 @@ internal static class QueryCommands
             {
                 var services = WmixHost.Connect(context);
                 var obj = services.Get(r.GetValue(path)!);
-                var writer = context.CreateWriter(OutputFormat.List);
+                // A class has no values to list: its definition (MOF, as `describe` prints it) is what it holds.
+                var writer = context.CreateWriter(CliRecord.IsClass(obj) ? OutputFormat.Mof : OutputFormat.List);
                 writer.Write(CliRecord.From(obj));
                 writer.Complete();
                 return ExitCodes.Success;
@@ -79,7 +80,7 @@ internal static class QueryCommands
 
     public static Command Describe(GlobalOptions options)
     {
-        var className = new Argument<string>("class") { Description = "The class to describe, e.g. Win32_Process" };
+        var className = new Argument<string>("class") { Description = "The class to describe, e.g. Win32_Process" }.NotBlank();
         var command = new Command("describe", "Print a class's schema: MOF by default, or its properties and methods in another format") { className };
         command.SetAction(r =>
         {

@@ -31,14 +31,23 @@ internal sealed class CliRecord
     /// <summary>The object the record was read from.</summary>
     public SWbemObject Source { get; }
 
+    /// <summary>The system properties that stand for a class (a schema query's result): its name and its parent.</summary>
+    private static readonly string[] s_classSelection = ["__CLASS", "__SUPERCLASS"];
+
     /// <summary>
     /// Reads <paramref name="obj"/>'s properties: those named in <paramref name="selection"/> (in that order;
-    /// system properties such as <c>__PATH</c> allowed) or, when it is null, every non-system property.
+    /// system properties such as <c>__PATH</c> and paths into embedded objects such as <c>TargetInstance.Name</c>
+    /// allowed) or, when it is null, every non-system property of an instance and <c>__CLASS</c>, <c>__SUPERCLASS</c>
+    /// of a class (a class's properties have no values to show; <c>--format mof</c> prints its definition).
     /// </summary>
     public static CliRecord From(SWbemObject obj, IReadOnlyList<string>? selection = null)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var properties = new List<CliProperty>();
+        if (selection is null && IsClass(obj))
+        {
+            selection = s_classSelection;
+        }
         if (selection is null)
         {
             foreach (var p in obj.Properties_)
@@ -73,8 +82,26 @@ internal sealed class CliRecord
     public static CliRecord Synthetic(SWbemObject source, IReadOnlyList<CliProperty> properties) =>
         new(ClassNameOf(source), properties, source);
 
+    /// <summary>True when <paramref name="obj"/> is a class definition (<c>__GENUS</c> 1), not an instance.</summary>
+    public static bool IsClass(SWbemObject obj) =>
+        obj is SWbemObjectEx ex
+        && ex.SystemProperties_.FirstOrDefault(s => s.Name.Equals("__GENUS", StringComparison.OrdinalIgnoreCase))?.Value is 1;
+
     private static bool TryRead(SWbemObject obj, string name, out CliProperty property)
     {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0)
+        {
+            // A path into an embedded object (TargetInstance.Name): the leaf's value under the whole path's name; NULL
+            // when the embedded object is NULL or lacks the property.
+            if (TryRead(obj, name[..dot], out var head) && head.Value is SWbemObject embedded && TryRead(embedded, name[(dot + 1)..], out var leaf))
+            {
+                property = leaf with { Name = name };
+                return true;
+            }
+            property = new CliProperty(name, WbemCimtypeEnum.wbemCimtypeString, false, null);
+            return true;
+        }
         SWbemProperty? p = null;
         if (name.StartsWith("__", StringComparison.Ordinal) && obj is SWbemObjectEx ex)
         {

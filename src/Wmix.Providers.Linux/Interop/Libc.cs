@@ -67,6 +67,7 @@ internal static unsafe partial class Libc
     public const int X_OK = 1;
     public const int ENOENT = 2;
     public const int ENOTDIR = 20;
+    public const int ENOEXEC = 8;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
     public const int EINVAL = 22;

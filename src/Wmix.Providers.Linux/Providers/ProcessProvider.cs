@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.ComponentModel;
 using System.Globalization;
 using Wmix.Cim;
 using Wmix.Engine;
@@ -31,15 +29,14 @@ namespace Wmix.Providers.Linux.Providers;
 /// <c>ExecutionState</c> from the state letter (R→Running 3, S/D/I→Blocked 4, T/t→Stopped 8, Z/X→Terminated 7).
 /// <c>HandleCount</c>, page-file and quota figures, <c>PrivatePageCount</c>, <c>Other*</c>,
 /// <c>WindowsVersion</c>, <c>Min/MaximumWorkingSetSize</c>, <c>InstallDate</c>, <c>TerminationDate</c> and
-/// <c>Status</c> have no Linux counterpart and stay NULL.</para>
+/// <c>Status</c> have no Linux counterpart and stay NULL. <c>GetOwner</c> and <c>GetOwnerSid</c> report the effective
+/// user (<c>GetOwnerSid</c> as <c>S-1-22-1-&lt;uid&gt;</c>, the SID of that user's <c>Win32_UserAccount</c>).</para>
 /// <para>Push-down: <c>ProcessId = n</c> or <c>Handle = 'n'</c> (alone, in an AND, or ORed) reads only those
 /// <c>/proc</c> entries.</para>
 /// </remarks>
 public sealed class ProcessProvider : CimProvider
 {
     private readonly ProcessEventMonitorOptions _eventOptions;
-    // Processes started by Create, kept until they exit so that their output pipes are drained (see Create).
-    private readonly ConcurrentDictionary<int, System.Diagnostics.Process> _children = new();
 
     /// <summary>Creates the provider; <paramref name="eventOptions"/> configure the process event monitor.</summary>
     public ProcessProvider(ProcessEventMonitorOptions? eventOptions = null) => _eventOptions = eventOptions ?? ProcessEventMonitorOptions.Default;
@@ -308,6 +305,15 @@ public sealed class ProcessProvider : CimProvider
                     output["Domain"] = HostInfo.HostName;
                     break;
                 }
+            case "GETOWNERSID":
+                {
+                    // The owner's SID in the form Win32_UserAccount.SID uses (S-1-22-1-<uid>), so it joins with that class.
+                    var pid = RequirePid(target);
+                    var process = ProcessSource.TryRead(pid, ProcessParts.Status) ?? throw NotFound(pid);
+                    output["ReturnValue"] = process.Uid is null ? 8u : 0u;
+                    output["Sid"] = process.Uid is { } uid ? AccountProvider.UserSid(uid) : null;
+                    break;
+                }
             default:
                 return base.InvokeMethodAsync(context, cls, target, method, inParameters, cancellationToken);
         }
@@ -344,14 +350,16 @@ public sealed class ProcessProvider : CimProvider
 
     /// <summary>
     /// <c>Create</c>: runs the command directly (no shell; words split by <see cref="CommandLineSplitter"/>, the
-    /// program looked up in PATH), in <paramref name="directory"/> or the provider's current directory. Standard
-    /// input is empty and output is discarded, as for a detached Windows process. From
+    /// program looked up in PATH), in <paramref name="directory"/> or the provider's current directory, detached as a
+    /// Windows process started by WMI is (see <see cref="Spawn"/>): standard input, output and error on /dev/null, a
+    /// session of its own, default signal dispositions — so it outlives its caller (e.g. <c>wmix call</c>) and can
+    /// still write. From
     /// <c>ProcessStartupInformation</c> only <c>EnvironmentVariables</c> ("NAME=value" entries, replacing the
     /// inherited environment, as on Windows) has a Linux meaning; the window and console fields are ignored.
     /// Return codes as WMI: 0 started, 2 access denied, 3 insufficient privilege, 8 unknown failure, 9 path not found
     /// (program or directory), 21 invalid parameter (empty command line, unbalanced quotes, bad environment entry).
     /// </summary>
-    internal (uint Code, uint? ProcessId) Create(string? commandLine, string? directory, CimObject? startup)
+    internal static (uint Code, uint? ProcessId) Create(string? commandLine, string? directory, CimObject? startup)
     {
         if (string.IsNullOrWhiteSpace(commandLine) || CommandLineSplitter.Split(commandLine) is not { Count: > 0 } words)
         {
@@ -361,21 +369,11 @@ public sealed class ProcessProvider : CimProvider
         {
             return (9, null);
         }
-        var info = new System.Diagnostics.ProcessStartInfo(words[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory ?? "",
-        };
-        foreach (var arg in words.Skip(1))
-        {
-            info.ArgumentList.Add(arg);
-        }
+        IReadOnlyList<string> environment;
         if (startup?.TryGetValue("EnvironmentVariables", out var envValue) == true && envValue is string[] env)
         {
-            info.Environment.Clear();
+            // As on Windows, the given block replaces the inherited environment; a later duplicate wins.
+            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var entry in env)
             {
                 var eq = entry?.IndexOf('=', StringComparison.Ordinal) ?? -1;
@@ -383,42 +381,19 @@ public sealed class ProcessProvider : CimProvider
                 {
                     return (21, null);
                 }
-                info.Environment[entry![..eq]] = entry[(eq + 1)..];
+                entries[entry![..eq]] = entry;
             }
+            environment = [.. entries.Values];
         }
-        System.Diagnostics.Process process;
-        try
+        else
         {
-            process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("No process was started.");
+            environment = [.. Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Select(e => $"{e.Key}={e.Value}")];
         }
-        catch (Win32Exception e)
+        var error = Spawn.Start(words, environment, directory, out var pid);
+        if (error != 0)
         {
-            return (e.NativeErrorCode switch { 2 or 20 => 9u, 13 => 2u, 1 => 3u, _ => 8u }, null);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
-        {
-            return (8, null);
-        }
-        // Keep the child's pipes open and drained until it exits: closing them would kill it with SIGPIPE, and an
-        // undrained pipe would block it once full. Stdin is closed at once (EOF, as /dev/null gives).
-        var pid = process.Id;
-        process.StandardInput.Close();
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        process.EnableRaisingEvents = true;
-        _children[pid] = process;
-        process.Exited += (_, _) =>
-        {
-            if (_children.TryRemove(pid, out var done))
-            {
-                done.Dispose();
-            }
-        };
-        if (process.HasExited && _children.TryRemove(pid, out var already))
-        {
-            already.Dispose();
+            return (error switch { Libc.ENOENT or Libc.ENOTDIR => 9u, Libc.EACCES or Libc.ENOEXEC => 2u, Libc.EPERM => 3u, _ => 8u }, null);
         }
         return (0, (uint)pid);
     }

@@ -28,6 +28,7 @@ public static class ProcessSchema
             In("ProcessStartupInformation", CimType.Object, 2, "Win32_ProcessStartup"), Out("ProcessId", CimType.UInt32, 3))
         .Method("Terminate", CimType.UInt32, isStatic: false, In("Reason", CimType.UInt32, 0))
         .Method("GetOwner", CimType.UInt32, isStatic: false, Out("User", CimType.String, 0), Out("Domain", CimType.String, 1))
+        .Method("GetOwnerSid", CimType.UInt32, isStatic: false, Out("Sid", CimType.String, 0))
         .Build();
 
     /// <summary>Win32_Thread.</summary>

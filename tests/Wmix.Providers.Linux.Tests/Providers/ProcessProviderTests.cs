@@ -126,6 +126,9 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Equal(0u, owner!["ReturnValue"]);
         Assert.Equal("root", owner["User"]);
         Assert.Equal(HostInfo.HostName, owner["Domain"]);
+        var ownerSid = await _session.InvokeAsync(path, "GetOwnerSid", null, TestContext.Current.CancellationToken);
+        Assert.Equal(0u, ownerSid!["ReturnValue"]);
+        Assert.Equal("S-1-22-1-0", ownerSid["Sid"]); // root's Win32_UserAccount.SID
 
         var cls = (CimClass)await _session.GetAsync("Win32_Process", TestContext.Current.CancellationToken);
         var reason = cls.Methods.Find("Terminate")!.InParameters!.SpawnInstance();
@@ -141,6 +144,39 @@ public sealed class ProcessProviderTests : IDisposable
         var gone = await Assert.ThrowsAsync<WbemException>(() => _session.InvokeAsync(path, "Terminate", reason, TestContext.Current.CancellationToken));
         Assert.Equal(WbemErrorEnum.wbemErrNotFound, gone.ErrorCode);
         dir.Delete();
+    }
+
+    [Fact]
+    public async Task Create_Child_DetachedWithNullStreamsOwnSessionAndDefaultSignals()
+    {
+        // A process started by Win32_Process.Create must outlive a short-lived caller (wmix call) and still be able
+        // to write: no pipes back to the caller, no inherited SIGPIPE-ignored disposition, not in the caller's session.
+        var result = await _session.InvokeAsync("Win32_Process", "Create", await CreateArgsAsync("/usr/bin/sleep 120"), TestContext.Current.CancellationToken);
+        Assert.Equal(0u, result!["ReturnValue"]);
+        var pid = (int)(uint)result["ProcessId"]!;
+        try
+        {
+            foreach (var fd in new[] { 0, 1, 2 })
+            {
+                Assert.Equal("/dev/null", File.ResolveLinkTarget($"/proc/{pid}/fd/{fd}", false)!.FullName);
+            }
+            var status = await File.ReadAllLinesAsync($"/proc/{pid}/status", TestContext.Current.CancellationToken);
+            var ignored = ulong.Parse(status.Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            Assert.Equal(0ul, ignored & (1ul << (13 - 1))); // SIGPIPE
+            var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", TestContext.Current.CancellationToken);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            Assert.Equal(pid.ToString(CultureInfo.InvariantCulture), fields[3]); // session id: its own session
+        }
+        finally
+        {
+            ProcessProvider.Terminate(pid);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (File.Exists($"/proc/{pid}/stat") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        Assert.False(File.Exists($"/proc/{pid}/stat"), "the terminated child was not reaped");
     }
 
     [Theory]
