@@ -270,6 +270,16 @@ public sealed partial class ObjectManager
                 throw new WbemException(WbemErrorEnum.wbemErrIllegalNull, $"Key property '{cls.Properties[i].Name}' of '{cls.Name}' is NULL; give it a value.");
             }
         }
+        // WBEM_E_ILLEGAL_NULL covers every property that must have a value: Key (above), Indexed and Not_Null.
+        for (var i = 0; i < cls.Properties.Count; i++)
+        {
+            var p = cls.Properties[i];
+            if ((p.Qualifiers.IsTrue("Not_Null") || p.Qualifiers.IsTrue("NotNull") || p.Qualifiers.IsTrue("Indexed")) && instance.GetValue(i) is null)
+            {
+                throw new WbemException(WbemErrorEnum.wbemErrIllegalNull,
+                    $"Property '{p.Name}' of '{cls.Name}' is marked {(p.Qualifiers.IsTrue("Indexed") ? "Indexed" : "Not_Null")} and is NULL; give it a value.");
+            }
+        }
         if (cls.KeyIndexes.Count == 0 && !cls.IsSingleton)
         {
             throw new WbemException(WbemErrorEnum.wbemErrInvalidObject,

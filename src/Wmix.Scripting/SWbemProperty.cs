@@ -78,6 +78,13 @@ public sealed class SWbemPropertySet : IEnumerable<SWbemProperty>
             throw ScriptErrors.Error(WbemErrorEnum.wbemErrInvalidOperation,
                 $"Properties can be added to classes only; '{_owner.Object.ClassName}' here is an instance.");
         }
+        ArgumentNullException.ThrowIfNull(strName);
+        if (strName.StartsWith('_') || strName.EndsWith('_'))
+        {
+            // IWbemClassObject::Put: names that begin or end with an underscore are reserved for system classes and properties.
+            throw ScriptErrors.Error(WbemErrorEnum.wbemErrInvalidParameter,
+                $"'{strName}': property names that begin or end with '_' are reserved for system properties.");
+        }
         try
         {
             var cls = (CimClass)_owner.Mutable();

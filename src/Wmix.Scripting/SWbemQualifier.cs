@@ -29,7 +29,7 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
     }
 
     /// <summary>The number of qualifiers.</summary>
-    public int Count => Resolve(_owner.Object).Count;
+    public int Count => View(_owner.Object).Count;
 
     /// <summary>The qualifier named <paramref name="name"/> (the default member); see <see cref="Item"/>.</summary>
     [System.Runtime.CompilerServices.IndexerName("ItemOf")] // "Item" is the documented method; the indexer is its C# shorthand.
@@ -40,7 +40,7 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
     public SWbemQualifier Item(string name, int iFlags = 0)
     {
         ScriptErrors.CheckFlags(iFlags, 0, "SWbemQualifierSet.Item");
-        var q = Resolve(_owner.Object).Find(name ?? "")
+        var q = View(_owner.Object).Find(name ?? "")
             ?? throw ScriptErrors.Error(WbemErrorEnum.wbemErrNotFound, $"There is no qualifier '{name}'.");
         return new SWbemQualifier(this, q.Name);
     }
@@ -60,6 +60,11 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
         if (string.IsNullOrEmpty(strName))
         {
             throw ScriptErrors.Error(WbemErrorEnum.wbemErrInvalidParameter, "SWbemQualifierSet.Add: strName is required.");
+        }
+        if (IsCimTypeOfProperty(strName))
+        {
+            SetCimType(varVal);
+            return new SWbemQualifier(this, CimTypeQualifier);
         }
         var flavor = (bPropagatesToSubclasses ? CimFlavor.ToSubclass : 0) | (bPropagatesToInstances ? CimFlavor.ToInstance : 0)
             | (bOverridable ? 0 : CimFlavor.DisableOverride);
@@ -110,7 +115,7 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
     /// <inheritdoc />
     public IEnumerator<SWbemQualifier> GetEnumerator()
     {
-        foreach (var q in Resolve(_owner.Object).ToArray())
+        foreach (var q in View(_owner.Object).ToArray())
         {
             yield return new SWbemQualifier(this, q.Name);
         }
@@ -118,7 +123,7 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal CimQualifier Find(string name) => Resolve(_owner.Object).Find(name)
+    internal CimQualifier Find(string name) => View(_owner.Object).Find(name)
         ?? throw ScriptErrors.Error(WbemErrorEnum.wbemErrNotFound, $"Qualifier '{name}' no longer exists.");
 
     internal CimQualifierSet MutableSet()
@@ -129,6 +134,72 @@ public sealed class SWbemQualifierSet : IEnumerable<SWbemQualifier>
             throw ScriptErrors.Error(WbemErrorEnum.wbemErrReadOnly, "These qualifiers cannot change.");
         }
         return set;
+    }
+
+    private const string CimTypeQualifier = "CIMTYPE";
+
+    internal bool IsCimTypeOfProperty(string name) => _target == Target.Property && CimNames.AreEqual(name, CimTypeQualifier);
+
+    /// <summary>
+    /// The qualifiers as WMI shows them: every property carries a <c>CIMTYPE</c> qualifier naming its type
+    /// (<c>uint32</c>, <c>ref:Class</c>, <c>object:Class</c>), which scripts read to find a reference's or embedded
+    /// object's class. The model keeps that type on the property itself, so the qualifier is added to the view here.
+    /// </summary>
+    private CimQualifierSet View(CimObject obj)
+    {
+        var set = Resolve(obj);
+        if (_target != Target.Property || set.Contains(CimTypeQualifier) || obj.Class.FindProperty(_element!) is not { } p)
+        {
+            return set;
+        }
+        var view = set.Clone();
+        view.Set(new CimQualifier(CimTypeQualifier, p.CimTypeText, CimFlavor.ToInstance | CimFlavor.ToSubclass));
+        return view;
+    }
+
+    /// <summary>
+    /// Setting <c>CIMTYPE</c> on a class's reference or embedded-object property types it (<c>ref:Class</c>,
+    /// <c>object:Class</c>), as IWbemClassObject::Put documents for new classes; on an instance it is read-only.
+    /// </summary>
+    private void SetCimType(object? varVal)
+    {
+        if (_owner.Object is not CimClass || _owner.Object.Class.FindProperty(_element!) is not { } p)
+        {
+            throw ScriptErrors.Error(WbemErrorEnum.wbemErrReadOnly, "The CIMTYPE qualifier of an instance's property is read-only; set it on the class.");
+        }
+        if (ScriptValues.FromScript(varVal) is not string text)
+        {
+            throw ScriptErrors.Error(WbemErrorEnum.wbemErrInvalidQualifierType, "CIMTYPE is a string such as \"ref:Class\" or \"object:Class\".");
+        }
+        if (string.Equals(text, p.CimTypeText, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        var (prefix, className) = text.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0
+            ? (text[..colon], text[(colon + 1)..])
+            : (text, "");
+        var fits = p.Type switch
+        {
+            CimType.Reference => string.Equals(prefix, "ref", StringComparison.OrdinalIgnoreCase),
+            CimType.Object => string.Equals(prefix, "object", StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
+        if (!fits || (className.Length > 0 && !CimNames.IsIdentifier(className)))
+        {
+            throw ScriptErrors.Error(WbemErrorEnum.wbemErrTypeMismatch,
+                $"CIMTYPE '{text}' does not fit property '{p.Name}', which is {p.CimTypeText}{(p.IsArray ? "[]" : "")}.");
+        }
+        try
+        {
+            var cls = (CimClass)_owner.Mutable();
+            var current = cls.FindProperty(p.Name)!;
+            cls.AddProperty(new CimProperty(current.Name, current.Type, current.IsArray, ScriptValues.CloneCimValue(current.Value),
+                className.Length == 0 ? null : className, current.Qualifiers.Clone()));
+        }
+        catch (WbemException e) when (ScriptErrors.Record(e))
+        {
+            throw;
+        }
     }
 
     private CimQualifierSet Resolve(CimObject obj) => _target switch
@@ -159,7 +230,15 @@ public sealed class SWbemQualifier
     public object? Value
     {
         get => ScriptValues.ToScript(_set.Find(Name).Value, null);
-        set => Update(q => new CimQualifier(q.Name, ScriptValues.FromScript(value) ?? true, q.Flavor));
+        set
+        {
+            if (_set.IsCimTypeOfProperty(Name))
+            {
+                _set.Add(Name, value);
+                return;
+            }
+            Update(q => new CimQualifier(q.Name, ScriptValues.FromScript(value) ?? true, q.Flavor));
+        }
     }
 
     /// <summary>True when declared on this element, false when inherited (propagated).</summary>

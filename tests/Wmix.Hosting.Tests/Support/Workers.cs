@@ -54,6 +54,24 @@ public sealed class Workers
         Report($"namespace {new SWbemLocator().ConnectServer(".", UserNamespace + @"\kept").Get("__NAMESPACE").Path_.Class}");
     }
 
+    /// <summary>The persistence scenario: a class of every CIM type, an instance, a subclass and a namespace (root\default).</summary>
+    [Fact(Explicit = true)]
+    public void PutScenarioRichClass()
+    {
+        Scenarios.RepositoryScenarios.PutRich(new SWbemLocator().ConnectServer(".", UserNamespace));
+        Report("stored");
+    }
+
+    /// <summary>Reads back what <see cref="PutScenarioRichClass"/> stored, from a new process.</summary>
+    [Fact(Explicit = true)]
+    public void ReadScenarioRichClass()
+    {
+        foreach (var line in Scenarios.RepositoryScenarios.ReadRich(new SWbemLocator().ConnectServer(".", UserNamespace)))
+        {
+            Report(line);
+        }
+    }
+
     /// <summary>
     /// ConnectServer on a repository that cannot be opened: reports the error; with argument <c>fix</c>, then moves the
     /// damaged file away and connects again (a failed open is not cached).
