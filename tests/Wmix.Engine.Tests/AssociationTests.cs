@@ -52,6 +52,27 @@ public sealed class AssociationTests : EngineTestBase
     }
 
     [Fact]
+    public async Task GetAssociation_ReferenceKeysWithOrWithoutServerAndNamespace_SameInstance()
+    {
+        // Link2 was stored with a full-path Left, Link1 with relative references: a path may use either form.
+        // (Link2's Right was stored in the unnamed-key form, Test_X=1, which key comparison keeps as written.)
+        await SetUpAsync();
+        string[] paths =
+        [
+            @"Test_Link2.Left=""Test_A.K=1"",Right=""Test_X=1""",
+            @"Test_Link2.Left=""\\\\TESTHOST\\root\\cimv2:Test_A.K=1"",Right=""Test_X=1""",
+            @"Test_Link1.Left=""\\\\.\\root\\cimv2:Test_A.K=1"",Right=""\\\\TESTHOST\\root\\cimv2:Test_X.K=1""",
+            @"Test_Link1.Left=""root\\cimv2:Test_A.K=1"",Right=""Test_X.K=1""",
+        ];
+        foreach (var path in paths)
+        {
+            var sink = await GetAsync(path);
+            Assert.True(sink.Objects.Count == 1, $"{path}: {(await sink.Completed).Code}");
+        }
+        Assert.Equal(WbemErrorEnum.wbemErrNotFound, (await (await GetAsync(@"Test_Link2.Left=""\\\\.\\root\\cimv2:Test_A.K=2"",Right=""Test_X=1""")).Completed).Code);
+    }
+
+    [Fact]
     public async Task Associators_Filters_Apply()
     {
         await SetUpAsync();

@@ -10,7 +10,32 @@ namespace Wmix.Engine.Internal;
 internal static class InstancePaths
 {
     /// <summary>The canonical relative path of an instance (its class, its keys), or null when a key is NULL.</summary>
-    public static string? CanonicalOf(CimInstance instance) => instance.RelativeObjectPath?.ToCanonicalString();
+    public static string? CanonicalOf(CimInstance instance)
+    {
+        var path = instance.RelativeObjectPath;
+        if (path is null)
+        {
+            return null;
+        }
+        var keys = path.Keys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (keys[i].Value is CimObjectPath { IsRelative: false })
+            {
+                return new CimObjectPath(null, null, path.ClassName, keys.Select(k => k.Value is CimObjectPath r ? new CimKeyBinding(k.Name, Localise(r)) : k))
+                    .ToCanonicalString();
+            }
+        }
+        return path.ToCanonicalString();
+    }
+
+    /// <summary>
+    /// A reference key as keys compare: without its server and namespace, so <c>\\host\root\cimv2:C.K=1</c> and
+    /// <c>C.K=1</c> name the same instance — just as the top-level path's own server and namespace are not part of an
+    /// instance's key (a reference to the same keys on another machine is not told apart).
+    /// </summary>
+    private static CimObjectPath Localise(CimObjectPath reference) =>
+        reference.IsRelative ? reference : new CimObjectPath(null, null, reference.ClassName, reference.Keys, reference.IsSingleton);
 
     /// <summary>
     /// Binds <paramref name="path"/>'s keys to <paramref name="cls"/>'s key properties and returns the relative path
@@ -69,7 +94,7 @@ internal static class InstancePaths
             var text = value as string ?? (value as CimObjectPath)?.ToString();
             if (text is not null && CimObjectPath.TryParse(text, out var reference))
             {
-                return reference;
+                return Localise(reference);
             }
             throw Invalid(path, $"Key '{property.Name}' is a reference; its value must be an object path.");
         }
