@@ -25,16 +25,31 @@ public sealed class LoopbackFigures
         {
             using var client = server.Client();
             // Enumeration throughput: 100,000 instances, optimized Enumerate + Pulls of 4,000 (envelope limit 512 KiB splits them).
-            await client.EnumerateAllAsync(WsmanTestClient.ItemUri, null, 4000, s_ct); // warm-up
-            for (var run = 0; run < 3; run++)
+            // Two warm-up runs (tiered JIT), then five measured; each also reports the process's CPU time, which a shared
+            // machine's load disturbs far less than the wall time, and the garbage collections it caused.
+            for (var warm = 0; warm < 2; warm++)
+            {
+                await client.EnumerateAllAsync(WsmanTestClient.ItemUri, null, 4000, s_ct);
+            }
+            var best = double.MaxValue;
+            var bestCpu = double.MaxValue;
+            for (var run = 0; run < 5; run++)
             {
                 var decodeBefore = client.DecodeTime;
+                var cpuBefore = Environment.CpuUsage.TotalTime;
+                var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var sw = Stopwatch.StartNew();
                 var items = await client.EnumerateAllAsync(WsmanTestClient.ItemUri, null, 4000, s_ct);
                 sw.Stop();
+                var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
                 Assert.Equal(100_000, items.Count);
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"enumerate 100,000 instances (client decodes every item): {sw.Elapsed.TotalMilliseconds:0} ms = {items.Count / sw.Elapsed.TotalSeconds:0} instances/s, of which client decoding {(client.DecodeTime - decodeBefore).TotalMilliseconds:0} ms"));
+                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+                bestCpu = Math.Min(bestCpu, cpu);
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"enumerate 100,000 instances (client decodes every item): {sw.Elapsed.TotalMilliseconds:0} ms = {items.Count / sw.Elapsed.TotalSeconds:0} instances/s, of which client decoding {(client.DecodeTime - decodeBefore).TotalMilliseconds:0} ms; process CPU {cpu:0} ms; GCs {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}"));
             }
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"enumerate best of 5: {100_000 / best * 1000:0} instances/s; least CPU {bestCpu:0} ms = {100_000 / bestCpu * 1000:0} instances per CPU-second (server and client together)"));
             // Get round trip.
             var get = WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Get) with { Selectors = [new WsManSelector("Id", "7")] };
             for (var i = 0; i < 500; i++)

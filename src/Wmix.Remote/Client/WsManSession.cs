@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Xml;
 using Wmix.Cim;
 using Wmix.Remote.Protocol;
 
@@ -14,14 +13,12 @@ internal sealed class WsManSession : IDisposable
     // One fetch per class per namespace, shared by concurrent callers; failed fetches (faults) are cached as null,
     // transport failures are not cached so a later call retries.
     private readonly ConcurrentDictionary<(string Ns, string Class), Task<CimClass?>> _classes = new();
-    private readonly CacheResolver _resolver;
     private int _disposed;
 
     public WsManSession(WsManTransport transport, string serverName)
     {
         Transport = transport;
         ServerName = serverName;
-        _resolver = new CacheResolver(this);
     }
 
     public WsManTransport Transport { get; }
@@ -56,7 +53,8 @@ internal sealed class WsManSession : IDisposable
 
     /// <summary>
     /// Sends one request and returns the reply; a SOAP fault is thrown as a <see cref="WbemException"/> whose inner
-    /// exception is a <see cref="WsManFaultException"/>. Classes named in the reply are fetched first.
+    /// exception is a <see cref="WsManFaultException"/>. Classes named in the reply and not cached yet are fetched,
+    /// then the reply is decoded against them.
     /// </summary>
     public async Task<WsManEnvelope> SendAsync(WsManHeaders headers, WsManBody body, string @namespace, CancellationToken cancellationToken,
         TimeSpan? replyWithin = null)
@@ -65,19 +63,41 @@ internal sealed class WsManSession : IDisposable
         var bytes = WsManWriter.ToBytes(new WsManEnvelope(headers, body), new CimXmlWriteOptions(@namespace, Style));
         var wait = replyWithin ?? (headers.OperationTimeout ?? Options.OperationTimeout) + Options.ReplyGrace;
         var reply = await Transport.PostAsync(bytes, wait, cancellationToken).ConfigureAwait(false);
-        foreach (var (ns, cls) in ScanClasses(reply, @namespace))
-        {
-            await GetClassAsync(ns, cls, cancellationToken).ConfigureAwait(false);
-        }
-        WsManEnvelope envelope;
+        var limits = new WsManReaderLimits { MaxCharacters = Options.MaxEnvelopeSize };
+        // One pass in the steady state: decode against the classes cached so far, noting any class the reply names
+        // that is not cached yet. Only then (first contact with a class) fetch those and decode again. Reading every
+        // reply twice (a scan for class names, then the decode) cost a full XML parse per PullResponse (#6).
+        var resolver = new CacheResolver(this);
+        WsManEnvelope? envelope = null;
+        WsManProtocolException? unreadable = null;
         try
         {
-            envelope = WsManReader.Read(reply, new CimXmlReadContext(@namespace, _resolver, ServerName),
-                new WsManReaderLimits { MaxCharacters = Options.MaxEnvelopeSize });
+            envelope = WsManReader.Read(reply, new CimXmlReadContext(@namespace, resolver, ServerName), limits);
         }
         catch (WsManProtocolException e)
         {
-            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"{To} sent an unreadable reply: {e.Message}", e);
+            // Perhaps only unreadable without a class definition; retried below when a class was missing.
+            unreadable = e;
+        }
+        if (resolver.Missing is { } missing)
+        {
+            foreach (var (ns, cls) in missing)
+            {
+                await GetClassAsync(ns, cls, cancellationToken).ConfigureAwait(false);
+            }
+            try
+            {
+                envelope = WsManReader.Read(reply, new CimXmlReadContext(@namespace, new CacheResolver(this), ServerName), limits);
+                unreadable = null;
+            }
+            catch (WsManProtocolException e)
+            {
+                unreadable = e;
+            }
+        }
+        if (unreadable is not null || envelope is null)
+        {
+            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"{To} sent an unreadable reply: {unreadable?.Message}", unreadable);
         }
         if (envelope.Body is FaultBody fault)
         {
@@ -164,94 +184,6 @@ internal sealed class WsManSession : IDisposable
         return SendAsync(headers, WsManEmptyBody.Instance, @namespace, cancellationToken);
     }
 
-    /// <summary>
-    /// The classes a reply's body names — instance elements, <c>xsi:type</c>s of embedded objects, method
-    /// parameter elements, superclasses of <c>CLASS</c> elements — that are not cached yet. Cheap: one forward pass.
-    /// </summary>
-    private List<(string Ns, string Class)> ScanClasses(byte[] reply, string defaultNamespace)
-    {
-        var found = new List<(string, string)>();
-        try
-        {
-            using var r = WsManXml.CreateReader(reply, new WsManReaderLimits { MaxCharacters = Options.MaxEnvelopeSize });
-            var inBody = false;
-            var bodyDepth = -1;
-            while (r.Read())
-            {
-                if (r.NodeType == XmlNodeType.EndElement && inBody && r.Depth == bodyDepth)
-                {
-                    break;
-                }
-                if (r.NodeType != XmlNodeType.Element)
-                {
-                    continue;
-                }
-                if (!inBody)
-                {
-                    if (r.LocalName == "Body" && r.NamespaceURI == WsManNamespaces.Soap)
-                    {
-                        inBody = true;
-                        bodyDepth = r.Depth;
-                    }
-                    continue;
-                }
-                if (r.Depth == bodyDepth + 1 && r.LocalName == "Fault" && r.NamespaceURI == WsManNamespaces.Soap)
-                {
-                    break;
-                }
-                var uri = r.NamespaceURI;
-                if (uri.Length == 0 && r.LocalName == "CLASS" && r.GetAttribute("SUPERCLASS") is { Length: > 0 } super)
-                {
-                    Add(found, defaultNamespace, super);
-                }
-                else if (uri.StartsWith(WsManResource.WmiPrefix, StringComparison.OrdinalIgnoreCase)
-                    || uri.StartsWith(WsManResource.DmtfPrefix, StringComparison.OrdinalIgnoreCase))
-                {
-                    var cls = uri[(uri.LastIndexOf('/') + 1)..];
-                    var local = r.LocalName;
-                    if (local == cls || local.EndsWith("_INPUT", StringComparison.Ordinal) || local.EndsWith("_OUTPUT", StringComparison.Ordinal))
-                    {
-                        Add(found, NamespaceOf(uri) ?? defaultNamespace, cls);
-                    }
-                }
-                if (r.GetAttribute("type", WsManNamespaces.Xsi) is { } type && type.EndsWith("_Type", StringComparison.Ordinal))
-                {
-                    var colon = type.IndexOf(':', StringComparison.Ordinal);
-                    var typeNs = r.LookupNamespace(colon < 0 ? "" : type[..colon]) ?? "";
-                    if (typeNs != WsManNamespaces.WsCimCommon)
-                    {
-                        Add(found, NamespaceOf(typeNs) ?? defaultNamespace, type[(colon + 1)..^"_Type".Length]);
-                    }
-                }
-            }
-        }
-        catch (WsManProtocolException)
-        {
-            // The full read that follows reports it.
-        }
-        return found;
-
-        void Add(List<(string, string)> list, string ns, string cls)
-        {
-            if (!CimNames.IsIdentifier(cls) || cls.StartsWith("MSFT_WmiError", StringComparison.Ordinal))
-            {
-                return;
-            }
-            var key = (ns.ToUpperInvariant(), cls.ToUpperInvariant());
-            if (_classes.TryGetValue(key, out var known) && known.IsCompletedSuccessfully)
-            {
-                return;
-            }
-            if (!list.Contains((ns, cls)))
-            {
-                list.Add((ns, cls));
-            }
-        }
-    }
-
-    private static string? NamespaceOf(string uri) =>
-        uri.StartsWith(WsManResource.WmiPrefix, StringComparison.OrdinalIgnoreCase) && WsManResource.TryParse(uri, null, out var res) ? res.Namespace : null;
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -260,17 +192,32 @@ internal sealed class WsManSession : IDisposable
         }
     }
 
-    /// <summary>Answers the decoder from the classes already fetched (decoding is synchronous; fetching happened before).</summary>
+    /// <summary>
+    /// Answers the decoder from the classes already fetched (decoding is synchronous) and notes the classes asked for
+    /// that were never fetched, so that the caller can fetch them and decode again. One per decode.
+    /// </summary>
     private sealed class CacheResolver(WsManSession session) : ICimClassResolver
     {
+        /// <summary>Classes asked for that are not cached (nor known to be absent), in order of first request; null when none.</summary>
+        public List<(string Ns, string Class)>? Missing { get; private set; }
+
         public CimClass? ResolveClass(string? @namespace, string className)
         {
             if (@namespace is null)
             {
                 return null;
             }
-            return session._classes.TryGetValue((@namespace.ToUpperInvariant(), className.ToUpperInvariant()), out var task)
-                && task.IsCompletedSuccessfully ? task.Result : null;
+            if (session._classes.TryGetValue((@namespace.ToUpperInvariant(), className.ToUpperInvariant()), out var task) && task.IsCompletedSuccessfully)
+            {
+                return task.Result;
+            }
+            // MSFT_WmiError travels in faults, which are decoded without it; names that are no identifiers cannot be fetched.
+            if (CimNames.IsIdentifier(className) && !className.StartsWith("MSFT_WmiError", StringComparison.Ordinal)
+                && !(Missing ??= []).Contains((@namespace, className)))
+            {
+                Missing.Add((@namespace, className));
+            }
+            return null;
         }
     }
 }

@@ -40,19 +40,52 @@ public static class CimInstanceXml
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(options);
+        WriteObject(writer, value, options, new CimXmlWriteCache());
+    }
+
+    /// <summary>
+    /// <see cref="WriteObject(XmlWriter, CimObject, CimXmlWriteOptions)"/> with a memo shared by the items of one
+    /// message: the element namespace and <c>xsi:type</c> text of a class are built once per batch, not per item.
+    /// </summary>
+    internal static void WriteObject(XmlWriter writer, CimObject value, CimXmlWriteOptions options, CimXmlWriteCache cache)
+    {
         if (value is CimClass cls)
         {
             CimClassXml.Write(writer, cls);
             return;
         }
         var ns = value.Namespace ?? options.Namespace;
-        var uri = ClassUri(ns, value.ClassName, options.Style);
+        var (uri, typeName) = cache.Names(ns, value.ClassName, options.Style);
         writer.WriteStartElement("p", value.ClassName, uri);
         writer.WriteAttributeString("xmlns", "xsi", null, WsManNamespaces.Xsi);
         writer.WriteAttributeString("xmlns", "cim", null, WsManNamespaces.WsCimCommon);
-        writer.WriteAttributeString("type", WsManNamespaces.Xsi, "p:" + value.ClassName + "_Type");
+        writer.WriteAttributeString("type", WsManNamespaces.Xsi, typeName);
         WriteProperties(writer, value, uri, 0, ns, options);
         writer.WriteEndElement();
+    }
+
+    /// <summary>Per-message memo of the writer (the last class's element namespace and <c>xsi:type</c>). Not thread-safe.</summary>
+    internal sealed class CimXmlWriteCache
+    {
+        private string? _ns;
+        private string? _className;
+        private WsManResourceUriStyle _style;
+        private string _uri = "";
+        private string _typeName = "";
+
+        /// <summary>The element namespace and <c>p:Class_Type</c> of <paramref name="className"/> in <paramref name="ns"/>.</summary>
+        public (string Uri, string TypeName) Names(string ns, string className, WsManResourceUriStyle style)
+        {
+            if (_className is null || style != _style || !string.Equals(className, _className, StringComparison.Ordinal) || !string.Equals(ns, _ns, StringComparison.Ordinal))
+            {
+                _uri = ClassUri(ns, className, style);
+                _typeName = "p:" + className + "_Type";
+                _ns = ns;
+                _className = className;
+                _style = style;
+            }
+            return (_uri, _typeName);
+        }
     }
 
     /// <summary>Writes the <c>&lt;Method&gt;_INPUT</c> or <c>_OUTPUT</c> element of a method call (§1.5.3).</summary>
@@ -177,6 +210,15 @@ public static class CimInstanceXml
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(context);
+        return ReadObject(reader, context, new CimXmlReadCache());
+    }
+
+    /// <summary>
+    /// <see cref="ReadObject(XmlReader, CimXmlReadContext)"/> with a memo shared by the items of one message (element
+    /// namespace → CIM namespace, class resolution, untyped class shapes), so a batch pays for them once.
+    /// </summary>
+    internal static CimObject ReadObject(XmlReader reader, CimXmlReadContext context, CimXmlReadCache cache)
+    {
         if (reader.NodeType != XmlNodeType.Element)
         {
             reader.MoveToContent();
@@ -186,9 +228,9 @@ public static class CimInstanceXml
             return CimClassXml.Read(reader, context);
         }
         var className = reader.LocalName;
-        var ns = NamespaceOfElement(reader.NamespaceURI) ?? context.Namespace;
-        var cls = context.Classes?.ResolveClass(ns, className);
-        var instance = ReadInstanceContent(reader, cls, className, ns, context);
+        var ns = cache.NamespaceOfElement(reader.NamespaceURI) ?? context.Namespace;
+        var cls = cache.Resolve(context, ns, className);
+        var instance = ReadInstanceContent(reader, cls, className, ns, context, cache);
         return ns is null && context.Server is null ? instance : instance.WithLocation(context.Server, ns);
     }
 
@@ -216,30 +258,31 @@ public static class CimInstanceXml
         {
             paramClass = output ? m.OutParameters : m.InParameters;
         }
-        var parameters = ReadInstanceContent(reader, paramClass, "__PARAMETERS", ns, context);
+        var parameters = ReadInstanceContent(reader, paramClass, "__PARAMETERS", ns, context, new CimXmlReadCache());
         return new MethodParametersBody(className ?? "", method, output, parameters);
     }
 
-    private static string? NamespaceOfElement(string uri) =>
+    /// <summary>The CIM namespace a WMI-style element namespace names, or null (DMTF style, or not a resource URI).</summary>
+    internal static string? NamespaceOfElement(string uri) =>
         uri.StartsWith(WsManResource.WmiPrefix, StringComparison.OrdinalIgnoreCase) && WsManResource.TryParse(uri, null, out var res)
             ? res.Namespace
             : null;
 
-    private static CimInstance ReadInstanceContent(XmlReader r, CimClass? cls, string className, string? ns, CimXmlReadContext context)
+    private static CimInstance ReadInstanceContent(XmlReader r, CimClass? cls, string className, string? ns, CimXmlReadContext context, CimXmlReadCache cache)
     {
         if (cls is not null)
         {
-            var type = XmlRead.XsiType(r);
+            var type = r.AttributeCount == 0 ? null : XmlRead.XsiType(r);
             if (type is { } t && t.Name.Length > 0 && t.Name != className + "_Type" && !t.Name.EndsWith("_Type", StringComparison.Ordinal))
             {
                 throw new WsManProtocolException(WsManProtocolError.InvalidValue, $"xsi:type '{t.Name}' does not name class '{className}'.");
             }
-            return ReadTyped(r, cls, ns, context);
+            return ReadTyped(r, cls, ns, context, cache);
         }
-        return ReadUntyped(r, className, ns, context);
+        return ReadUntyped(r, className, ns, context, cache);
     }
 
-    private static CimInstance ReadTyped(XmlReader r, CimClass cls, string? ns, CimXmlReadContext context)
+    private static CimInstance ReadTyped(XmlReader r, CimClass cls, string? ns, CimXmlReadContext context, CimXmlReadCache cache)
     {
         var instance = cls.SpawnInstance();
         var count = cls.Properties.Count;
@@ -258,7 +301,7 @@ public static class CimInstanceXml
                     continue;
                 }
                 var p = cls.Properties[index];
-                var (value, _) = ReadValue(r, p.Type, ns, context);
+                var (value, _) = ReadValue(r, p.Type, ns, context, cache);
                 if (p.IsArray)
                 {
                     arrays ??= new List<object?>?[count];
@@ -302,14 +345,14 @@ public static class CimInstanceXml
         return array;
     }
 
-    private sealed class UntypedProperty(string name, CimType type)
+    internal sealed class UntypedProperty(string name, CimType type)
     {
         public string Name { get; } = name;
         public CimType Type { get; set; } = type;
         public List<object?> Values { get; } = [];
     }
 
-    private static CimInstance ReadUntyped(XmlReader r, string className, string? ns, CimXmlReadContext context)
+    private static CimInstance ReadUntyped(XmlReader r, string className, string? ns, CimXmlReadContext context, CimXmlReadCache cache)
     {
         var props = new List<UntypedProperty>();
         var depth = r.Depth;
@@ -318,8 +361,16 @@ public static class CimInstanceXml
             while (XmlRead.NextChild(r, depth))
             {
                 var name = r.LocalName;
-                var (value, type) = ReadValue(r, null, ns, context);
-                var existing = props.Find(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
+                var (value, type) = ReadValue(r, null, ns, context, cache);
+                UntypedProperty? existing = null;
+                foreach (var candidate in props)
+                {
+                    if (string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        existing = candidate;
+                        break;
+                    }
+                }
                 if (existing is null)
                 {
                     existing = new UntypedProperty(name, type);
@@ -332,13 +383,7 @@ public static class CimInstanceXml
                 existing.Values.Add(value);
             }
         }
-        var cls = new CimClass(CimNames.IsIdentifier(className) ? className : "__PARAMETERS");
-        foreach (var p in props)
-        {
-            var type = p.Type == CimType.None ? CimType.String : p.Type;
-            cls.AddProperty(new CimProperty(p.Name, type, isArray: p.Values.Count > 1));
-        }
-        cls.Freeze();
+        var cls = cache.UntypedShape(className, props) ?? cache.RememberShape(className, BuildUntypedClass(className, props));
         var instance = cls.SpawnInstance();
         for (var i = 0; i < props.Count; i++)
         {
@@ -349,15 +394,98 @@ public static class CimInstanceXml
         return instance;
     }
 
-    /// <summary>Reads one property element; <paramref name="type"/> null means "work it out from the XML".</summary>
-    private static (object? Value, CimType Type) ReadValue(XmlReader r, CimType? type, string? ns, CimXmlReadContext context)
+    private static CimClass BuildUntypedClass(string className, List<UntypedProperty> props)
     {
-        if (XmlRead.IsNil(r))
+        var cls = new CimClass(CimNames.IsIdentifier(className) ? className : "__PARAMETERS");
+        foreach (var p in props)
+        {
+            cls.AddProperty(new CimProperty(p.Name, EffectiveType(p), isArray: p.Values.Count > 1));
+        }
+        return (CimClass)cls.Freeze();
+    }
+
+    private static CimType EffectiveType(UntypedProperty p) => p.Type == CimType.None ? CimType.String : p.Type;
+
+    /// <summary>
+    /// Per-message memo of the decoder: the items of a batch share their element namespace, class and (untyped)
+    /// shape, so the namespace parse, the resolver call (two upper-casings and a dictionary probe in the client) and
+    /// the per-instance class construction happen once per batch instead of once per item. Not thread-safe: one
+    /// message, one reader, one cache.
+    /// </summary>
+    internal sealed class CimXmlReadCache
+    {
+        private string? _uri;
+        private string? _uriNamespace;
+        private string? _resolvedNs;
+        private string? _resolvedName;
+        private CimClass? _resolved;
+        private Dictionary<string, CimClass>? _shapes;
+
+        /// <summary><see cref="CimInstanceXml.NamespaceOfElement"/>, remembered for the last element namespace seen.</summary>
+        public string? NamespaceOfElement(string uri)
+        {
+            if (!string.Equals(uri, _uri, StringComparison.Ordinal))
+            {
+                _uriNamespace = CimInstanceXml.NamespaceOfElement(uri);
+                _uri = uri;
+            }
+            return _uriNamespace;
+        }
+
+        /// <summary>The context's resolver for (<paramref name="ns"/>, <paramref name="className"/>), remembered for the last pair asked.</summary>
+        public CimClass? Resolve(CimXmlReadContext context, string? ns, string className)
+        {
+            if (context.Classes is null)
+            {
+                return null;
+            }
+            if (_resolvedName is null || !string.Equals(className, _resolvedName, StringComparison.Ordinal) || !string.Equals(ns, _resolvedNs, StringComparison.Ordinal))
+            {
+                _resolved = context.Classes.ResolveClass(ns, className);
+                _resolvedNs = ns;
+                _resolvedName = className;
+            }
+            return _resolved;
+        }
+
+        /// <summary>The class built for an earlier untyped instance of <paramref name="className"/> when it has exactly these properties (name, type, array-ness); else null.</summary>
+        public CimClass? UntypedShape(string className, List<UntypedProperty> props)
+        {
+            if (_shapes is null || !_shapes.TryGetValue(className, out var cls) || cls.Properties.Count != props.Count)
+            {
+                return null;
+            }
+            for (var i = 0; i < props.Count; i++)
+            {
+                var have = cls.Properties[i];
+                var want = props[i];
+                if (!string.Equals(have.Name, want.Name, StringComparison.Ordinal) || have.Type != EffectiveType(want) || have.IsArray != want.Values.Count > 1)
+                {
+                    return null;
+                }
+            }
+            return cls;
+        }
+
+        /// <summary>Remembers <paramref name="cls"/> (frozen) as the latest shape of <paramref name="className"/>.</summary>
+        public CimClass RememberShape(string className, CimClass cls)
+        {
+            (_shapes ??= new Dictionary<string, CimClass>(StringComparer.Ordinal))[className] = cls;
+            return cls;
+        }
+    }
+
+    /// <summary>Reads one property element; <paramref name="type"/> null means "work it out from the XML".</summary>
+    private static (object? Value, CimType Type) ReadValue(XmlReader r, CimType? type, string? ns, CimXmlReadContext context, CimXmlReadCache cache)
+    {
+        // Most property elements carry no attribute at all: skip the two attribute look-ups then.
+        var plain = r.AttributeCount == 0;
+        if (!plain && XmlRead.IsNil(r))
         {
             XmlRead.Skip(r);
             return (null, type ?? CimType.None);
         }
-        var xsiType = XmlRead.XsiType(r);
+        var xsiType = plain ? null : XmlRead.XsiType(r);
         var effective = type ?? CimType.None;
         if (type is null && xsiType is { } xt)
         {
@@ -366,7 +494,7 @@ public static class CimInstanceXml
         }
         if (effective == CimType.Object || (effective == CimType.None && xsiType is { } ot && ot.Name.EndsWith("_Type", StringComparison.Ordinal)))
         {
-            return (ReadEmbedded(r, xsiType, ns, context), CimType.Object);
+            return (ReadEmbedded(r, xsiType, ns, context, cache), CimType.Object);
         }
         if (r.IsEmptyElement)
         {
@@ -462,7 +590,7 @@ public static class CimInstanceXml
         return new WsManEndpointReference(address, uri, selectors);
     }
 
-    private static CimObject ReadEmbedded(XmlReader r, (string Namespace, string Name)? xsiType, string? ns, CimXmlReadContext context)
+    private static CimObject ReadEmbedded(XmlReader r, (string Namespace, string Name)? xsiType, string? ns, CimXmlReadContext context, CimXmlReadCache cache)
     {
         if (xsiType is not { } t || !t.Name.EndsWith("_Type", StringComparison.Ordinal))
         {
@@ -489,6 +617,6 @@ public static class CimInstanceXml
         var embeddedNs = NamespaceOfElement(t.Namespace) ?? ns;
         var embeddedClass = context.Classes?.ResolveClass(embeddedNs, className);
         // Embedded objects carry no location of their own (WMI gives them no __PATH).
-        return ReadInstanceContent(r, embeddedClass, className, embeddedNs, context);
+        return ReadInstanceContent(r, embeddedClass, className, embeddedNs, context, cache);
     }
 }

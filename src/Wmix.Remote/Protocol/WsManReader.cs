@@ -434,6 +434,7 @@ public static class WsManReader
     {
         string? context = null;
         var items = new List<CimObject>();
+        var cache = new CimInstanceXml.CimXmlReadCache();
         var end = false;
         var depth = r.Depth;
         if (XmlRead.Enter(r))
@@ -451,7 +452,7 @@ public static class WsManReader
                         {
                             while (XmlRead.NextChild(r, id))
                             {
-                                items.Add(CimInstanceXml.ReadObject(r, ctx));
+                                items.Add(CimInstanceXml.ReadObject(r, ctx, cache));
                             }
                         }
                         break;

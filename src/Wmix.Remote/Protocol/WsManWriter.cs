@@ -24,10 +24,30 @@ public static class WsManWriter
     /// <summary>Writes <paramref name="envelope"/> to a byte array (UTF-8).</summary>
     public static byte[] ToBytes(WsManEnvelope envelope, CimXmlWriteOptions objects)
     {
-        using var ms = new MemoryStream();
-        Write(ms, envelope, objects);
-        return ms.ToArray();
+        // A per-thread buffer reused across messages: a growing MemoryStream re-copied a PullResponse about four
+        // times on its way to 1 MB (issue #6). Taken off the thread while in use (a nested call gets its own), and
+        // kept only up to RetainedBufferBytes so an odd huge message does not pin memory on a pool thread.
+        var ms = t_buffer ?? new MemoryStream(4096);
+        t_buffer = null;
+        try
+        {
+            ms.SetLength(0);
+            Write(ms, envelope, objects);
+            return ms.ToArray();
+        }
+        finally
+        {
+            if (ms.Capacity <= RetainedBufferBytes)
+            {
+                t_buffer = ms;
+            }
+        }
     }
+
+    private const int RetainedBufferBytes = 2 * 1024 * 1024;
+
+    [ThreadStatic]
+    private static MemoryStream? t_buffer;
 
     /// <summary>Writes <paramref name="envelope"/> as one document to <paramref name="writer"/>.</summary>
     public static void Write(XmlWriter writer, WsManEnvelope envelope, CimXmlWriteOptions objects)
@@ -202,9 +222,10 @@ public static class WsManWriter
                 if (er.Items.Count > 0 || er.EndOfSequence)
                 {
                     w.WriteStartElement("Items", WsManNamespaces.WsMan);
+                    var cache = new CimInstanceXml.CimXmlWriteCache();
                     foreach (var item in er.Items)
                     {
-                        CimInstanceXml.WriteObject(w, item, objects);
+                        CimInstanceXml.WriteObject(w, item, objects, cache);
                     }
                     w.WriteEndElement();
                 }
@@ -240,9 +261,10 @@ public static class WsManWriter
                 if (pr.Items.Count > 0)
                 {
                     w.WriteStartElement("Items", WsManNamespaces.Enumeration);
+                    var cache = new CimInstanceXml.CimXmlWriteCache();
                     foreach (var item in pr.Items)
                     {
-                        CimInstanceXml.WriteObject(w, item, objects);
+                        CimInstanceXml.WriteObject(w, item, objects, cache);
                     }
                     w.WriteEndElement();
                 }

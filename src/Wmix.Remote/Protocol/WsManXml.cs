@@ -70,8 +70,22 @@ public static class WsManXml
     }
 
     /// <summary>A hardened reader over an in-memory message.</summary>
-    public static XmlReader CreateReader(ReadOnlyMemory<byte> input, WsManReaderLimits? limits = null) =>
-        CreateReader(new ReadOnlyMemoryStream(input), limits);
+    /// <remarks>
+    /// A UTF-8 message (the norm) is decoded by <see cref="Utf8MemoryReader"/> straight into the parser's character
+    /// buffer: <see cref="XmlReader"/> over a byte stream re-copies its byte and character buffers on every refill
+    /// (measured: three times slower on a 1.2 MB PullResponse, the client's hottest path). Anything else — a
+    /// byte-order mark other than UTF-8's, UTF-16 without one, a declaration naming another encoding — goes through
+    /// the stream path, whose encoding detection is unchanged. Invalid UTF-8 is rejected either way.
+    /// </remarks>
+    public static XmlReader CreateReader(ReadOnlyMemory<byte> input, WsManReaderLimits? limits = null)
+    {
+        if (Utf8MemoryReader.TryCreate(input) is { } text)
+        {
+            limits ??= WsManReaderLimits.Default;
+            return new GuardedXmlReader(XmlReader.Create(text, CreateReaderSettings(limits)), limits.MaxDepth);
+        }
+        return CreateReader(new ReadOnlyMemoryStream(input), limits);
+    }
 
     /// <summary>A UTF-8 writer without declaration or indentation, for one envelope.</summary>
     public static XmlWriter CreateWriter(Stream output)
@@ -167,6 +181,110 @@ public static class WsManXml
             }
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>
+    /// Text over a UTF-8 message in memory, decoded incrementally (no whole-message string). Only the block reads the
+    /// XML parser uses are supported.
+    /// </summary>
+    private sealed class Utf8MemoryReader : TextReader
+    {
+        private static readonly System.Text.UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        private readonly ReadOnlyMemory<byte> _input;
+        private readonly System.Text.Decoder _decoder = s_strict.GetDecoder();
+        private int _position;
+
+        private Utf8MemoryReader(ReadOnlyMemory<byte> input) => _input = input;
+
+        /// <summary>A reader when <paramref name="input"/> is certainly UTF-8 (BOM, or ASCII start and no other declared encoding); else null.</summary>
+        public static Utf8MemoryReader? TryCreate(ReadOnlyMemory<byte> input)
+        {
+            var span = input.Span;
+            if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                return new Utf8MemoryReader(input[3..]);
+            }
+            // UTF-16/32 (with or without a mark) has a zero or a 0xFE/0xFF among the first bytes; leave those to the stream path.
+            if (span.Length < 2 || span[0] is 0 or 0xFE or 0xFF || span[1] == 0)
+            {
+                return null;
+            }
+            if (span.StartsWith("<?xml"u8))
+            {
+                var end = span[..Math.Min(span.Length, 512)].IndexOf("?>"u8);
+                if (end < 0)
+                {
+                    return null;
+                }
+                var declaration = span[..end];
+                var at = declaration.IndexOf("encoding"u8);
+                if (at >= 0 && !IsUtf8Name(declaration[(at + "encoding".Length)..]))
+                {
+                    return null;
+                }
+            }
+            return new Utf8MemoryReader(input);
+        }
+
+        private static bool IsUtf8Name(ReadOnlySpan<byte> rest)
+        {
+            // rest: optional spaces, '=', spaces, a quoted name.
+            var q = rest.IndexOfAny((byte)'"', (byte)'\'');
+            if (q < 0)
+            {
+                return false;
+            }
+            var value = rest[(q + 1)..];
+            var close = value.IndexOf(rest[q]);
+            if (close < 0)
+            {
+                return false;
+            }
+            value = value[..close];
+            return System.Text.Ascii.EqualsIgnoreCase(value, "utf-8"u8) || System.Text.Ascii.EqualsIgnoreCase(value, "utf8"u8);
+        }
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            if (buffer.IsEmpty)
+            {
+                return 0;
+            }
+            var rest = _input.Span[_position..];
+            var total = 0;
+            // One decode normally fills the request; loop only if a split sequence left room unused.
+            while (!buffer.IsEmpty)
+            {
+                try
+                {
+                    _decoder.Convert(rest, buffer, flush: true, out var bytesUsed, out var charsUsed, out _);
+                    _position += bytesUsed;
+                    rest = rest[bytesUsed..];
+                    buffer = buffer[charsUsed..];
+                    total += charsUsed;
+                    if (charsUsed == 0)
+                    {
+                        break;
+                    }
+                }
+                catch (System.Text.DecoderFallbackException e)
+                {
+                    throw new WsManProtocolException(WsManProtocolError.Malformed, "Malformed XML: the message is not valid UTF-8.", e);
+                }
+                catch (ArgumentException) when (total > 0)
+                {
+                    // The next character (a surrogate pair) does not fit the rest of the buffer: return what we have.
+                    break;
+                }
+            }
+            return total;
+        }
+
+        public override int Read() => throw new NotSupportedException("Only block reads are supported.");
+
+        public override int Peek() => throw new NotSupportedException("Only block reads are supported.");
     }
 
     /// <summary>A read-only stream over memory (no copy).</summary>
