@@ -60,6 +60,7 @@ public sealed partial class RemoteConnection
     {
         var call = new RemoteCall(this, op, resourceUri, selectors);
         _calls[op.Id] = call;
+        _wire.AddOrUpdate(op, call);
         // Any end — cancel, failure, even success with a context somehow left — releases what the server holds and
         // abandons what is in flight. OnEnd runs synchronously inside Cancel(); the soft cancel itself is async.
         op.OnEnd(() => _ = call.StartCancelAsync());
