@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -153,24 +154,38 @@ public sealed partial class WsmanServer : IAsyncDisposable
             k.Limits.MaxRequestLineSize = 8 * 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
+            // HTTP/2 (issue #6): a Wmix client multiplexes its outstanding calls over a few connections. Each
+            // client may park up to MaxOperationsPerClient Pulls; the stream limit leaves room beside them for as
+            // many Releases, so a cancel never needs a new connection (100, Kestrel's default, at least).
+            k.Limits.Http2.MaxStreamsPerConnection = (int)Math.Clamp(2L * _options.MaxOperationsPerClient + 16, 100, 100_000);
             foreach (var ep in _options.EndPoints)
             {
-                k.Listen(ep.EndPoint, l =>
+                if (ep.Https)
                 {
-                    l.Protocols = HttpProtocols.Http1;
-                    if (ep.Https)
+                    // ALPN picks h2 or http/1.1 per connection.
+                    k.Listen(ep.EndPoint, l =>
                     {
+                        l.Protocols = HttpProtocols.Http1AndHttp2;
                         l.UseHttps(_options.Certificate!);
-                    }
-                });
+                    });
+                }
+                else
+                {
+                    // Loopback plain HTTP: one port, connections routed by their first bytes (CleartextPort).
+                    var port = new CleartextPort(ep.EndPoint, k.Limits.RequestHeadersTimeout);
+                    k.Listen(port.Http1, l => l.Protocols = HttpProtocols.Http1);
+                    k.Listen(port.Http2, l => l.Protocols = HttpProtocols.Http2);
+                }
             }
         });
+        builder.Services.AddSingleton<IConnectionListenerFactory, CleartextListenerFactory>();
         var app = builder.Build();
         app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        BoundAddresses = [.. addresses.Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)))];
+        // Distinct: a cleartext port is two Kestrel end points with one address.
+        BoundAddresses = [.. addresses.Distinct(StringComparer.Ordinal).Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)))];
     }
 
     private long HardCap => Math.Max(_options.MaxEnvelopeSize * 2L, 1024 * 1024);

@@ -88,6 +88,12 @@ public sealed partial class RemoteConnection : ICimConnection, IOperationCancell
     /// <inheritdoc />
     public OperationRegistry Operations => _shared.Registry;
 
+    /// <summary>
+    /// The HTTP version the session runs over (of the latest reply): 2.0 when the server speaks HTTP/2 (ALPN over
+    /// HTTPS, h2c on plain HTTP) and <see cref="WsManClientOptions.Http2"/> is on, 1.1 otherwise.
+    /// </summary>
+    public Version? HttpVersion => _session.Transport.NegotiatedVersion;
+
     /// <summary>What the server said about itself in Identify.</summary>
     public IdentifyResponseBody? Identity => _session.Identity;
 

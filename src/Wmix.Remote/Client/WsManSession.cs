@@ -51,6 +51,14 @@ internal sealed class WsManSession : IDisposable
         Style = identity.ProductVendor is { } v && (v.Contains("Microsoft", StringComparison.OrdinalIgnoreCase) || v.Contains("Wmix", StringComparison.OrdinalIgnoreCase))
             ? WsManResourceUriStyle.Wmi
             : WsManResourceUriStyle.Dmtf;
+        // Plain HTTP: only a Wmix server is asked whether it speaks h2c (one more Identify); others stay on HTTP/1.1
+        // without ever seeing a preface they might not survive. Issue #6: one connection for all outstanding calls.
+        if (identity.ProductVendor?.Contains("Wmix", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var probe = WsManWriter.ToBytes(new WsManEnvelope(new WsManHeaders { MessageId = WsManMessages.NewMessageId() }, new IdentifyBody()),
+                new CimXmlWriteOptions(@"root\cimv2", Style));
+            await Transport.TryHttp2PriorKnowledgeAsync(probe, Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
         return identity;
     }
 
