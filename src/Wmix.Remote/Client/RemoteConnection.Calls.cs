@@ -130,10 +130,12 @@ public sealed partial class RemoteConnection
         }
     }
 
-    private async Task<WsManEnvelope> SendAsync(RemoteCall call, WsManHeaders headers, WsManBody body)
-    {
-        return await _session.SendAsync(headers, body, Namespace, call.Http.Token).ConfigureAwait(false);
-    }
+    private Task<WsManEnvelope> SendAsync(RemoteCall call, WsManHeaders headers, WsManBody body) =>
+        _session.SendAsync(headers, body, Namespace, call.Http.Token);
+
+    /// <summary>The enumeration and subscription loops' request: null when the call abandoned it (cancel), without a throw.</summary>
+    private Task<WsManEnvelope?> TrySendAsync(RemoteCall call, WsManHeaders headers, WsManBody body) =>
+        _session.TrySendAsync(headers, body, Namespace, call.Http.Token);
 
     private CimOperation StartEnumeration(OperationKind kind, string? description, IOperationSink sink, string resourceUri,
         IReadOnlyList<WsManSelector> selectors, WsManFilter? filter, string? polymorphism, Func<CimObject, bool>? accept)
@@ -150,13 +152,18 @@ public sealed partial class RemoteConnection
         try
         {
             var headers = _session.Request(call.ResourceUri, WsManActions.Enumerate) with { Selectors = call.Selectors };
-            var reply = await SendAsync(call, headers, new EnumerateBody
+            var reply = await TrySendAsync(call, headers, new EnumerateBody
             {
                 OptimizeEnumeration = true,
                 MaxElements = batch,
                 Filter = filter,
                 PolymorphismMode = polymorphism,
             }).ConfigureAwait(false);
+            if (reply is null)
+            {
+                // Abandoned by the cancel: the soft cancel below finishes the job.
+                return;
+            }
             var first = reply.Body as EnumerateResponseBody
                 ?? throw Unexpected(reply, "EnumerateResponse");
             call.Context = first.EndOfSequence || string.IsNullOrEmpty(first.Context) ? null : first.Context;
@@ -177,7 +184,10 @@ public sealed partial class RemoteConnection
                 PullResponseBody pulled;
                 try
                 {
-                    var pullReply = await SendAsync(call, pullHeaders, new PullBody(context, batch)).ConfigureAwait(false);
+                    if (await TrySendAsync(call, pullHeaders, new PullBody(context, batch)).ConfigureAwait(false) is not { } pullReply)
+                    {
+                        return;
+                    }
                     pulled = pullReply.Body as PullResponseBody ?? throw Unexpected(pullReply, "PullResponse");
                 }
                 catch (WbemException e) when (!timedOutOnce && WsManFaultException.Of(e) is { Subcode.Name: "TimedOut" })
@@ -269,7 +279,10 @@ public sealed partial class RemoteConnection
                 PullResponseBody pulled;
                 try
                 {
-                    var pullReply = await SendAsync(call, pullHeaders, new PullBody(context, options.BatchSize)).ConfigureAwait(false);
+                    if (await TrySendAsync(call, pullHeaders, new PullBody(context, options.BatchSize)).ConfigureAwait(false) is not { } pullReply)
+                    {
+                        return;
+                    }
                     pulled = pullReply.Body as PullResponseBody ?? throw Unexpected(pullReply, "PullResponse");
                 }
                 catch (WbemException e) when (WsManFaultException.Of(e) is { Subcode.Name: "TimedOut" })

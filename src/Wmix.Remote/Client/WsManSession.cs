@@ -67,12 +67,25 @@ internal sealed class WsManSession : IDisposable
     /// exception is a <see cref="WsManFaultException"/>. Classes named in the reply are fetched first.
     /// </summary>
     public async Task<WsManEnvelope> SendAsync(WsManHeaders headers, WsManBody body, string @namespace, CancellationToken cancellationToken,
+        TimeSpan? replyWithin = null) =>
+        await TrySendAsync(headers, body, @namespace, cancellationToken, replyWithin).ConfigureAwait(false)
+            ?? throw new OperationCanceledException(cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, but a request abandoned through <paramref name="cancellationToken"/> while it
+    /// waits for its reply gives null instead of throwing (a cancelled call's usual end; see
+    /// <see cref="WsManTransport.TryPostAsync"/>).
+    /// </summary>
+    public async Task<WsManEnvelope?> TrySendAsync(WsManHeaders headers, WsManBody body, string @namespace, CancellationToken cancellationToken,
         TimeSpan? replyWithin = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var bytes = WsManWriter.ToBytes(new WsManEnvelope(headers, body), new CimXmlWriteOptions(@namespace, Style));
         var wait = replyWithin ?? (headers.OperationTimeout ?? Options.OperationTimeout) + Options.ReplyGrace;
-        var reply = await Transport.PostAsync(bytes, wait, cancellationToken).ConfigureAwait(false);
+        if (await Transport.TryPostAsync(bytes, wait, cancellationToken).ConfigureAwait(false) is not { } reply)
+        {
+            return null;
+        }
         foreach (var (ns, cls) in ScanClasses(reply, @namespace))
         {
             await GetClassAsync(ns, cls, cancellationToken).ConfigureAwait(false);
