@@ -32,6 +32,16 @@ public sealed partial class RemoteConnection
         public volatile string? SubscriptionId;
 
         /// <summary>
+        /// Completed once the opening request (Enumerate/Subscribe) has been answered and <see cref="Context"/> or
+        /// <see cref="SubscriptionId"/> recorded, or has failed. A cancel that arrives before then waits for it, so
+        /// that what the server opened is released rather than left to expire.
+        /// </summary>
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Why the opening request could not reach the server or was refused, for a cancel that waited on it.</summary>
+        public volatile WbemException? OpeningFailure;
+
+        /// <summary>
         /// Starts the soft cancel once (Release or Unsubscribe for what the server still holds), then abandons the
         /// in-flight request. The task fails with the transport or access error when the server could not be told.
         /// </summary>
@@ -81,6 +91,24 @@ public sealed partial class RemoteConnection
     {
         try
         {
+            if (!call.Opened.Task.IsCompleted)
+            {
+                // The Enumerate/Subscribe is on the wire: the server may already hold a context for it, and only
+                // its reply names it. Wait for that reply (bounded) instead of abandoning it.
+                try
+                {
+                    await call.Opened.Task.WaitAsync(_session.Options.CancelTimeout).ConfigureAwait(false);
+                }
+                catch (TimeoutException e)
+                {
+                    throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
+                        $"Cancel: {_session.To} did not answer the call's opening request within {_session.Options.CancelTimeout.TotalSeconds:0.#} s.", e);
+                }
+                if (call.OpeningFailure is { } failure)
+                {
+                    throw new WbemException(failure.ErrorCode, "Cancel: " + failure.Message, failure);
+                }
+            }
             if (call.SubscriptionId is { } id)
             {
                 var headers = _session.Request(call.ResourceUri, WsManActions.Unsubscribe, _session.Options.CancelTimeout) with
@@ -137,6 +165,20 @@ public sealed partial class RemoteConnection
     private Task<WsManEnvelope?> TrySendAsync(RemoteCall call, WsManHeaders headers, WsManBody body) =>
         _session.TrySendAsync(headers, body, Namespace, call.Http.Token);
 
+    /// <summary>Sends a call's opening request (Enumerate/Subscribe), noting a transport or access failure for a waiting cancel.</summary>
+    private async Task<WsManEnvelope> SendOpeningAsync(RemoteCall call, WsManHeaders headers, WsManBody body)
+    {
+        try
+        {
+            return await SendAsync(call, headers, body).ConfigureAwait(false);
+        }
+        catch (WbemException e) when (e.ErrorCode is WbemErrorEnum.wbemErrTransportFailure or WbemErrorEnum.wbemErrAccessDenied)
+        {
+            call.OpeningFailure = e;
+            throw;
+        }
+    }
+
     private CimOperation StartEnumeration(OperationKind kind, string? description, IOperationSink sink, string resourceUri,
         IReadOnlyList<WsManSelector> selectors, WsManFilter? filter, string? polymorphism, Func<CimObject, bool>? accept)
     {
@@ -152,21 +194,17 @@ public sealed partial class RemoteConnection
         try
         {
             var headers = _session.Request(call.ResourceUri, WsManActions.Enumerate) with { Selectors = call.Selectors };
-            var reply = await TrySendAsync(call, headers, new EnumerateBody
+            var reply = await SendOpeningAsync(call, headers, new EnumerateBody
             {
                 OptimizeEnumeration = true,
                 MaxElements = batch,
                 Filter = filter,
                 PolymorphismMode = polymorphism,
             }).ConfigureAwait(false);
-            if (reply is null)
-            {
-                // Abandoned by the cancel: the soft cancel below finishes the job.
-                return;
-            }
             var first = reply.Body as EnumerateResponseBody
                 ?? throw Unexpected(reply, "EnumerateResponse");
             call.Context = first.EndOfSequence || string.IsNullOrEmpty(first.Context) ? null : first.Context;
+            call.Opened.TrySetResult();
             if (call.Operation.IsEnded)
             {
                 // Cancelled while the reply was on its way: release what it opened.
@@ -210,6 +248,8 @@ public sealed partial class RemoteConnection
         }
         finally
         {
+            // Failed before the reply was read: there is nothing a cancel could release.
+            call.Opened.TrySetResult();
             await AwaitSoftCancelAsync(call).ConfigureAwait(false);
         }
     }
@@ -253,7 +293,7 @@ public sealed partial class RemoteConnection
         try
         {
             var headers = _session.Request(call.ResourceUri, WsManActions.Subscribe) with { Selectors = call.Selectors };
-            var reply = await SendAsync(call, headers, new SubscribeBody
+            var reply = await SendOpeningAsync(call, headers, new SubscribeBody
             {
                 DeliveryMode = WsManUris.PullDeliveryMode,
                 Heartbeats = options.Heartbeat,
@@ -265,6 +305,7 @@ public sealed partial class RemoteConnection
             call.SubscriptionId = subscribed.SubscriptionManager.Identifier ?? subscribed.Context;
             var context = subscribed.Context ?? throw new WbemException(WbemErrorEnum.wbemErrTransportFailure,
                 $"{_session.To} granted a subscription without an enumeration context (Pull mode).");
+            call.Opened.TrySetResult();
             if (call.Operation.IsEnded)
             {
                 await call.StartCancelAsync().ConfigureAwait(false);
@@ -311,6 +352,8 @@ public sealed partial class RemoteConnection
         }
         finally
         {
+            // Failed before the reply was read: there is nothing a cancel could release.
+            call.Opened.TrySetResult();
             await AwaitSoftCancelAsync(call).ConfigureAwait(false);
         }
     }

@@ -218,6 +218,21 @@ public sealed class RemoteConnectionTests
     }
 
     [Fact]
+    public async Task Cancel_WhileEnumerateIsOnTheWire_WaitsForItsContextAndReleasesIt()
+    {
+        var (peer, _) = StartPeer(s => s.EnumerateDelay = TimeSpan.FromMilliseconds(500));
+        await using var __ = peer;
+        using var connection = await ConnectAsync(peer);
+        var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, new ChannelOperationSink(capacity: 1));
+        await peer.WaitForAsync(WsManActions.Enumerate, s_bound);
+        // The peer holds the reply: the context it opened is known to the client only once the reply arrives.
+        Assert.Null(connection.CancelOperation(op));
+        var release = (ReleaseBody)Assert.Single(peer.Requests, r => r.Action == WsManActions.Release).Envelope.Body;
+        Assert.Equal("uuid:ctx-1", release.Context);
+        Assert.Equal(WbemErrorEnum.wbemErrCallCancelled, (await op.Completion.WaitAsync(s_bound, TestContext.Current.CancellationToken)).Code);
+    }
+
+    [Fact]
     public async Task Cancel_ReleaseRefused_ReportsAccessDenied()
     {
         var (peer, script) = StartPeer();

@@ -239,6 +239,9 @@ internal sealed class PeerScript
     /// <summary>How long a Pull is held before the reply (slow server).</summary>
     public TimeSpan PullDelay { get; set; }
 
+    /// <summary>How long an Enumerate is held before the reply (the context exists on the peer from the start).</summary>
+    public TimeSpan EnumerateDelay { get; set; }
+
     /// <summary>True: every request after Identify gets 401.</summary>
     public bool RefuseAfterIdentify { get; set; }
 
@@ -311,6 +314,10 @@ internal sealed class PeerScript
                 var ctx = "uuid:ctx-" + Interlocked.Increment(ref _nextContext);
                 var first = Math.Min(ItemCount, ((EnumerateBody)r.Envelope.Body).MaxElements ?? 1);
                 _contexts[ctx] = first;
+                if (EnumerateDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(EnumerateDelay, stop);
+                }
                 return new(Reply(r, WsManActions.EnumerateResponse,
                     new EnumerateResponseBody(first == ItemCount ? "" : ctx, [.. Enumerable.Range(0, first).Select(Process)], first == ItemCount)));
             case WsManActions.Pull:
