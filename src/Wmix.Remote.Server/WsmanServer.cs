@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wmix.Engine;
+using Wmix.Remote.Protocol;
 using Wmix.Remote.Server.Contexts;
 using Wmix.Remote.Server.Hosting;
 using Wmix.Remote.Server.Security;
@@ -153,24 +155,38 @@ public sealed partial class WsmanServer : IAsyncDisposable
             k.Limits.MaxRequestLineSize = 8 * 1024;
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
             k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(10));
+            // HTTP/2 (issue #6): a Wmix client multiplexes its outstanding calls over a few connections. Each
+            // client may park up to MaxOperationsPerClient Pulls; the stream limit leaves room beside them for as
+            // many Releases, so a cancel never needs a new connection (100, Kestrel's default, at least).
+            k.Limits.Http2.MaxStreamsPerConnection = (int)Math.Clamp(2L * _options.MaxOperationsPerClient + 16, 100, 100_000);
             foreach (var ep in _options.EndPoints)
             {
-                k.Listen(ep.EndPoint, l =>
+                if (ep.Https)
                 {
-                    l.Protocols = HttpProtocols.Http1;
-                    if (ep.Https)
+                    // ALPN picks h2 or http/1.1 per connection.
+                    k.Listen(ep.EndPoint, l =>
                     {
+                        l.Protocols = HttpProtocols.Http1AndHttp2;
                         l.UseHttps(_options.Certificate!);
-                    }
-                });
+                    });
+                }
+                else
+                {
+                    // Loopback plain HTTP: one port, connections routed by their first bytes (CleartextPort).
+                    var port = new CleartextPort(ep.EndPoint, k.Limits.RequestHeadersTimeout);
+                    k.Listen(port.Http1, l => l.Protocols = HttpProtocols.Http1);
+                    k.Listen(port.Http2, l => l.Protocols = HttpProtocols.Http2);
+                }
             }
         });
+        builder.Services.AddSingleton<IConnectionListenerFactory, CleartextListenerFactory>();
         var app = builder.Build();
         app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        BoundAddresses = [.. addresses.Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)))];
+        // Distinct: a cleartext port is two Kestrel end points with one address.
+        BoundAddresses = [.. addresses.Distinct(StringComparer.Ordinal).Select(a => new Uri(a.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)))];
     }
 
     private long HardCap => Math.Max(_options.MaxEnvelopeSize * 2L, 1024 * 1024);
@@ -265,30 +281,41 @@ public sealed partial class WsmanServer : IAsyncDisposable
         }
 
         // 3. Per-client limits.
+        // A small Release or Unsubscribe passes both limits (issue #6): it only frees what the client holds, and a
+        // client whose every in-flight slot is a parked Pull must still be able to cancel them — refused, its
+        // contexts would live on until they expire idle.
         var clientKey = ClientLimiter.KeyOf(principal.User, http.Connection.RemoteIpAddress);
+        byte[]? cancelEnvelope = null;
         if (!_limiter.TryRequest(clientKey))
         {
-            await RejectAsync(response, PipelineFault.RateLimited, "Too many requests from this client; slow down.", ct).ConfigureAwait(false);
-            return;
+            if ((cancelEnvelope = await ReadCancelRequestAsync(request, ct).ConfigureAwait(false)) is null)
+            {
+                await RejectAsync(response, PipelineFault.RateLimited, "Too many requests from this client; slow down.", ct).ConfigureAwait(false);
+                return;
+            }
         }
-        if (request.ContentLength > _options.MaxEnvelopeSize)
+        if (cancelEnvelope is null && request.ContentLength > _options.MaxEnvelopeSize)
         {
             // Do not read it: answer and drop the connection so the rest of the body is not drained.
             response.Headers.Connection = "close";
             await RejectAsync(response, PipelineFault.EnvelopeTooLarge, $"The request envelope exceeds {_options.MaxEnvelopeSize} bytes.", ct).ConfigureAwait(false);
             return;
         }
-        if (!_limiter.TryAcquire(clientKey))
+        var acquired = cancelEnvelope is null && _limiter.TryAcquire(clientKey);
+        if (cancelEnvelope is null && !acquired)
         {
-            await RejectAsync(response, PipelineFault.TooManyOperations, $"This client already has {_options.MaxOperationsPerClient} requests in flight.", ct).ConfigureAwait(false);
-            return;
+            if ((cancelEnvelope = await ReadCancelRequestAsync(request, ct).ConfigureAwait(false)) is null)
+            {
+                await RejectAsync(response, PipelineFault.TooManyOperations, $"This client already has {_options.MaxOperationsPerClient} requests in flight.", ct).ConfigureAwait(false);
+                return;
+            }
         }
         try
         {
-            byte[]? envelope;
+            byte[]? envelope = cancelEnvelope;
             try
             {
-                envelope = await ReadBodyAsync(request, _options.MaxEnvelopeSize, ct).ConfigureAwait(false);
+                envelope ??= await ReadBodyAsync(request, _options.MaxEnvelopeSize, ct).ConfigureAwait(false);
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
             {
@@ -311,8 +338,59 @@ public sealed partial class WsmanServer : IAsyncDisposable
         }
         finally
         {
-            _limiter.Release(clientKey);
+            if (acquired)
+            {
+                _limiter.Release(clientKey);
+            }
         }
+    }
+
+    /// <summary>
+    /// Over a limit: reads a small body (Content-Length up to 16 KiB) and returns it when its <c>wsa:Action</c> is
+    /// Release or Unsubscribe; null otherwise (the request is then refused as before).
+    /// </summary>
+    private static async Task<byte[]?> ReadCancelRequestAsync(HttpRequest request, CancellationToken ct)
+    {
+        const int Small = 16 * 1024;
+        if (request.ContentLength is not (> 0 and <= Small))
+        {
+            return null;
+        }
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request, Small, ct).ConfigureAwait(false);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            return null;
+        }
+        return body is not null && IsCancelAction(body) ? body : null;
+    }
+
+    private static bool IsCancelAction(byte[] body)
+    {
+        try
+        {
+            using var r = WsManXml.CreateReader(body, new WsManReaderLimits { MaxCharacters = body.Length });
+            while (r.Read())
+            {
+                if (r.NodeType == System.Xml.XmlNodeType.Element && r.LocalName == "Action" && r.NamespaceURI == WsManNamespaces.Addressing)
+                {
+                    var action = r.ReadElementContentAsString().Trim();
+                    return action is WsManActions.Release or WsManActions.Unsubscribe;
+                }
+                if (r.NodeType == System.Xml.XmlNodeType.Element && r.LocalName == "Body" && r.NamespaceURI == WsManNamespaces.Soap)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (Exception e) when (e is System.Xml.XmlException or WsManProtocolException or InvalidOperationException)
+        {
+            // Unreadable: not a cancel; the refusal stands.
+        }
+        return false;
     }
 
     private async Task RejectAsync(HttpResponse response, PipelineFault fault, string message, CancellationToken ct)

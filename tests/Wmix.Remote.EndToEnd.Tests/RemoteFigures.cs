@@ -40,9 +40,17 @@ public sealed class RemoteFigures
         var previous = WsManConnector.Options;
         try
         {
-            WsManConnector.Options = () => WsManClientOptions.Default with { OperationTimeout = TimeSpan.FromSeconds(30), CancelTimeout = TimeSpan.FromSeconds(10) };
-            lines.AddRange(await CancelToQuiesceAsync(defaults: true));
-            lines.AddRange(await CancelToQuiesceAsync(defaults: false));
+            foreach (var http2 in new[] { true, false })
+            {
+                WsManConnector.Options = () => WsManClientOptions.Default with
+                {
+                    OperationTimeout = TimeSpan.FromSeconds(30),
+                    CancelTimeout = TimeSpan.FromSeconds(10),
+                    Http2 = http2,
+                };
+                lines.AddRange(await CancelToQuiesceAsync(defaults: true));
+                lines.AddRange(await CancelToQuiesceAsync(defaults: false));
+            }
             lines.AddRange(await EventLatencyAsync());
         }
         finally
@@ -67,8 +75,16 @@ public sealed class RemoteFigures
         // Effectively endless and silent: each call parks a Pull on the server, so the load is outstanding calls, not items.
         server.Items.Delay = TimeSpan.FromMinutes(10);
         var svc = new SWbemLocator().ConnectServer(server.Address, @"root\cimv2", RealServer.User, RealServer.Password);
-        var label = defaults ? "server defaults (MaxOperationsPerClient 64, 1000 req/s)" : "MaxOperationsPerClient 4000, rate unlimited";
+        // The transport ConnectServer ends up on (same options, same server): HTTP/2 (h2c) or HTTP/1.1.
+        string transport;
+        using (var probe = await RemoteConnection.ConnectAsync(server.Address, @"root\cimv2", RealServer.User, RealServer.Password,
+            WsManConnector.Options(), TestContext.Current.CancellationToken))
+        {
+            transport = "HTTP/" + probe.HttpVersion;
+        }
+        var label = (defaults ? "server defaults (MaxOperationsPerClient 64, 1000 req/s)" : "MaxOperationsPerClient 4000, rate unlimited") + ", " + transport;
         var times = new List<double>();
+        var cpus = new List<double>();
         for (var round = 0; round < (defaults ? 1 : 6); round++)
         {
             var sink = new SWbemSink();
@@ -86,8 +102,12 @@ public sealed class RemoteFigures
                 () => $"enumerations {server.Server.Diagnostics.Enumerations}, active {server.Items.Active}, completed {completed.Count} [{string.Join(", ", completed.GroupBy(c => c).Select(g => $"{g.Key}×{g.Count()}"))}], {server.Server.Diagnostics}");
             var early = completed.ToArray();
             var live = server.Server.Diagnostics.Enumerations;
+            // CPU time of the whole process (client + server) from Cancel to quiet: on a shared, loaded machine the
+            // wall time mostly measures the scheduler, the CPU time measures the work.
+            var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
             sink.Cancel();
+            var cancelReturned = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             WaitUntil(() => completed.Count >= Outstanding, "every OnCompleted", () => $"completed {completed.Count}, {server.Server.Diagnostics}");
             var allCompleted = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             WaitUntil(() => server.Manager.Operations.Count == 0 && server.Server.Diagnostics.LiveOperations == 0 && server.Server.Diagnostics.Enumerations == 0,
@@ -95,14 +115,17 @@ public sealed class RemoteFigures
             var quiet = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             WaitUntil(() => server.Items.Active == 0, "the provider stopping");
             var providers = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds;
             times.Add(Math.Max(allCompleted, quiet));
+            cpus.Add(cpu);
             var codes = string.Join(", ", completed.GroupBy(c => c).Select(g => $"{g.Key}×{g.Count()}"));
             var earlyCodes = string.Join(", ", early.GroupBy(c => c).Select(g => $"{g.Key}×{g.Count()}"));
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"cancel-to-quiesce [{label}] round {round}: {live} live enumerations, completed before cancel [{earlyCodes}]; all OnCompleted {allCompleted:0.0} ms, server quiet {quiet:0.0} ms, provider calls ended {providers:0.0} ms; codes [{codes}]"));
+                $"cancel-to-quiesce [{label}] round {round}: {live} live enumerations, completed before cancel [{earlyCodes}]; Cancel returned {cancelReturned:0.0} ms, all OnCompleted {allCompleted:0.0} ms, server quiet {quiet:0.0} ms, provider calls ended {providers:0.0} ms, process CPU {cpu:0.0} ms; codes [{codes}]"));
         }
         times.Sort();
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"cancel-to-quiesce [{label}]: p50 {times[times.Count / 2]:0.0} ms over {times.Count} rounds (min {times[0]:0.0}, max {times[^1]:0.0})"));
+        cpus.Sort();
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"cancel-to-quiesce [{label}]: p50 {times[times.Count / 2]:0.0} ms over {times.Count} rounds (min {times[0]:0.0}, max {times[^1]:0.0}); process CPU p50 {cpus[cpus.Count / 2]:0.0} ms (min {cpus[0]:0.0}, max {cpus[^1]:0.0})"));
         return lines;
     }
 

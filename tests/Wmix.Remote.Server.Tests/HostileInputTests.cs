@@ -144,6 +144,25 @@ public sealed class HostileInputTests
         Assert.Contains(HttpStatusCode.InternalServerError, statuses);
     }
 
+    [Fact]
+    public async Task RequestRateLimitExhausted_ReleaseStillPasses_AndFreesTheContext()
+    {
+        // Issue #6: a client at its limit must still be able to cancel what it holds.
+        await using var server = await TestServer.StartAsync(o => o with { MaxRequestsPerSecond = 0.01, RequestBurst = 2 }, items: 1000);
+        using var client = server.Client();
+        var er = (EnumerateResponseBody)await client.CallAsync(WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Enumerate), new EnumerateBody(), s_ct);
+        var get = WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Get) with { Selectors = [new WsManSelector("Id", "1")] };
+        await client.SendAsync(get, WsManEmptyBody.Instance, s_ct);
+        var fault = await client.FaultAsync(WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Enumerate), new EnumerateBody(), s_ct);
+        Assert.Equal("QuotaLimit", fault.Subcode?.Name);
+        Assert.Equal(1, server.Server.Diagnostics.Enumerations);
+        Assert.IsType<WsManEmptyBody>(await client.CallAsync(WsmanTestClient.Headers(WsmanTestClient.ItemUri, WsManActions.Release), new ReleaseBody(er.Context!), s_ct));
+        Assert.Equal(0, server.Server.Diagnostics.Enumerations);
+        // Anything else is still refused.
+        fault = await client.FaultAsync(get, WsManEmptyBody.Instance, s_ct);
+        Assert.Equal("QuotaLimit", fault.Subcode?.Name);
+    }
+
     /// <summary>A read-only stream of <c>length</c> bytes of 'A'.</summary>
     private sealed class RepeatStream(long length) : Stream
     {

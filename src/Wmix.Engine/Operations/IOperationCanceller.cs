@@ -11,6 +11,11 @@ public interface IOperationCanceller
     /// Cancels <paramref name="operation"/> (it ends with wbemErrCallCancelled at once) and waits, bounded, until
     /// the source has acknowledged. Never throws.
     /// </summary>
+    /// <remarks>
+    /// The caller may already have ended <paramref name="operation"/> with <see cref="CimOperation.Cancel"/> (to
+    /// start many cancels at once before waiting for each, issue #6); the acknowledgement of that cancel must still
+    /// be waited for and its failure reported.
+    /// </remarks>
     /// <returns>Null when the cancel went through; otherwise the failure (a <see cref="WbemException"/> with
     /// wbemErrTransportFailure or wbemErrAccessDenied).</returns>
     Exception? CancelOperation(CimOperation operation);

@@ -15,6 +15,7 @@ internal sealed partial class WsmanDispatcher
 
     /// <summary>How long a non-optimized Enumerate waits for the first result or failure (so bad queries fault at Enumerate, as on Windows).</summary>
     private static readonly TimeSpan s_firstResultWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_optimizedFirstResultWait = TimeSpan.FromMilliseconds(500);
 
     private async Task<WsmanReply> EnumerateAsync(Call call, CancellationToken ct)
     {
@@ -105,7 +106,11 @@ internal sealed partial class WsmanDispatcher
         // Bad queries and unknown classes fault here rather than at the first Pull.
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            wait.CancelAfter(body.OptimizeEnumeration ? call.Timeout : TimeSpan.FromTicks(Math.Min(call.Timeout.Ticks, s_firstResultWait.Ticks)));
+            // An optimized Enumerate answers with what is ready within a short window, not the whole OperationTimeout:
+            // until its reply names the context the client cannot Release it, so a cancel waits for this reply
+            // (issue #6). A slow provider's items then come with the first Pull.
+            wait.CancelAfter(TimeSpan.FromTicks(Math.Min(call.Timeout.Ticks,
+                (body.OptimizeEnumeration ? s_optimizedFirstResultWait : s_firstResultWait).Ticks)));
             try
             {
                 await context.Sink.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);

@@ -70,6 +70,7 @@ public sealed partial class RemoteConnection
     {
         var call = new RemoteCall(this, op, resourceUri, selectors);
         _calls[op.Id] = call;
+        _wire.AddOrUpdate(op, call);
         // Any end — cancel, failure, even success with a context somehow left — releases what the server holds and
         // abandons what is in flight. OnEnd runs synchronously inside Cancel(); the soft cancel itself is async.
         op.OnEnd(() => _ = call.StartCancelAsync());
@@ -157,10 +158,12 @@ public sealed partial class RemoteConnection
         }
     }
 
-    private async Task<WsManEnvelope> SendAsync(RemoteCall call, WsManHeaders headers, WsManBody body)
-    {
-        return await _session.SendAsync(headers, body, Namespace, call.Http.Token).ConfigureAwait(false);
-    }
+    private Task<WsManEnvelope> SendAsync(RemoteCall call, WsManHeaders headers, WsManBody body) =>
+        _session.SendAsync(headers, body, Namespace, call.Http.Token);
+
+    /// <summary>The enumeration and subscription loops' request: null when the call abandoned it (cancel), without a throw.</summary>
+    private Task<WsManEnvelope?> TrySendAsync(RemoteCall call, WsManHeaders headers, WsManBody body) =>
+        _session.TrySendAsync(headers, body, Namespace, call.Http.Token);
 
     /// <summary>Sends a call's opening request (Enumerate/Subscribe), noting a transport or access failure for a waiting cancel.</summary>
     private async Task<WsManEnvelope> SendOpeningAsync(RemoteCall call, WsManHeaders headers, WsManBody body)
@@ -219,7 +222,10 @@ public sealed partial class RemoteConnection
                 PullResponseBody pulled;
                 try
                 {
-                    var pullReply = await SendAsync(call, pullHeaders, new PullBody(context, batch)).ConfigureAwait(false);
+                    if (await TrySendAsync(call, pullHeaders, new PullBody(context, batch)).ConfigureAwait(false) is not { } pullReply)
+                    {
+                        return;
+                    }
                     pulled = pullReply.Body as PullResponseBody ?? throw Unexpected(pullReply, "PullResponse");
                 }
                 catch (WbemException e) when (!timedOutOnce && WsManFaultException.Of(e) is { Subcode.Name: "TimedOut" })
@@ -314,7 +320,10 @@ public sealed partial class RemoteConnection
                 PullResponseBody pulled;
                 try
                 {
-                    var pullReply = await SendAsync(call, pullHeaders, new PullBody(context, options.BatchSize)).ConfigureAwait(false);
+                    if (await TrySendAsync(call, pullHeaders, new PullBody(context, options.BatchSize)).ConfigureAwait(false) is not { } pullReply)
+                    {
+                        return;
+                    }
                     pulled = pullReply.Body as PullResponseBody ?? throw Unexpected(pullReply, "PullResponse");
                 }
                 catch (WbemException e) when (WsManFaultException.Of(e) is { Subcode.Name: "TimedOut" })

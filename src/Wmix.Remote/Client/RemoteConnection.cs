@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Wmix.Cim;
 using Wmix.Engine;
 using Wmix.Remote.Protocol;
@@ -24,6 +25,7 @@ public sealed partial class RemoteConnection : ICimConnection, IOperationCancell
     private readonly WsManSession _session;
     private readonly SharedSession _shared;
     private readonly ConcurrentDictionary<long, RemoteCall> _calls = new();
+    private readonly ConditionalWeakTable<CimOperation, RemoteCall> _wire = new();
     private int _disposed;
 
     private RemoteConnection(SharedSession shared, string @namespace)
@@ -85,6 +87,12 @@ public sealed partial class RemoteConnection : ICimConnection, IOperationCancell
 
     /// <inheritdoc />
     public OperationRegistry Operations => _shared.Registry;
+
+    /// <summary>
+    /// The HTTP version the session runs over (of the latest reply): 2.0 when the server speaks HTTP/2 (ALPN over
+    /// HTTPS, h2c on plain HTTP) and <see cref="WsManClientOptions.Http2"/> is on, 1.1 otherwise.
+    /// </summary>
+    public Version? HttpVersion => _session.Transport.NegotiatedVersion;
 
     /// <summary>What the server said about itself in Identify.</summary>
     public IdentifyResponseBody? Identity => _session.Identity;
@@ -214,7 +222,10 @@ public sealed partial class RemoteConnection : ICimConnection, IOperationCancell
     public Exception? CancelOperation(CimOperation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        _calls.TryGetValue(operation.Id, out var call);
+        // Looked up by operation, not in _calls: the caller may have ended the operation first (SWbemSink.Cancel
+        // starts every cancel before waiting for any, issue #6), and by now the call may have quiesced and left
+        // _calls — its soft cancel's outcome must still be reported.
+        _wire.TryGetValue(operation, out var call);
         operation.Cancel();
         if (call is null)
         {

@@ -93,6 +93,14 @@ public sealed record WsManClientOptions
     /// <summary>The <c>w:Locale</c> sent (an RFC 4646 tag such as <c>en-US</c>), or null.</summary>
     public string? Locale { get; init; }
 
+    /// <summary>
+    /// Use HTTP/2 when the server speaks it: negotiated by ALPN over HTTPS, and on plain HTTP by prior knowledge
+    /// (h2c) once the server has identified itself as Wmix and a probe over h2c succeeded; HTTP/1.1 otherwise. Over
+    /// HTTP/2 every request of the session shares a few connections, so outstanding calls, their Releases and their
+    /// abandons cost streams, not TCP connections (issue #6). False: HTTP/1.1 always.
+    /// </summary>
+    public bool Http2 { get; init; } = true;
+
     /// <summary>TLS certificate checks.</summary>
     public WsManTlsOptions Tls { get; init; } = WsManTlsOptions.Default;
 }

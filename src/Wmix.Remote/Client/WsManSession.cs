@@ -48,6 +48,14 @@ internal sealed class WsManSession : IDisposable
         Style = identity.ProductVendor is { } v && (v.Contains("Microsoft", StringComparison.OrdinalIgnoreCase) || v.Contains("Wmix", StringComparison.OrdinalIgnoreCase))
             ? WsManResourceUriStyle.Wmi
             : WsManResourceUriStyle.Dmtf;
+        // Plain HTTP: only a Wmix server is asked whether it speaks h2c (one more Identify); others stay on HTTP/1.1
+        // without ever seeing a preface they might not survive. Issue #6: one connection for all outstanding calls.
+        if (identity.ProductVendor?.Contains("Wmix", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var probe = WsManWriter.ToBytes(new WsManEnvelope(new WsManHeaders { MessageId = WsManMessages.NewMessageId() }, new IdentifyBody()),
+                new CimXmlWriteOptions(@"root\cimv2", Style));
+            await Transport.TryHttp2PriorKnowledgeAsync(probe, Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
         return identity;
     }
 
@@ -57,12 +65,25 @@ internal sealed class WsManSession : IDisposable
     /// then the reply is decoded against them.
     /// </summary>
     public async Task<WsManEnvelope> SendAsync(WsManHeaders headers, WsManBody body, string @namespace, CancellationToken cancellationToken,
+        TimeSpan? replyWithin = null) =>
+        await TrySendAsync(headers, body, @namespace, cancellationToken, replyWithin).ConfigureAwait(false)
+            ?? throw new OperationCanceledException(cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync"/>, but a request abandoned through <paramref name="cancellationToken"/> while it
+    /// waits for its reply gives null instead of throwing (a cancelled call's usual end; see
+    /// <see cref="WsManTransport.TryPostAsync"/>).
+    /// </summary>
+    public async Task<WsManEnvelope?> TrySendAsync(WsManHeaders headers, WsManBody body, string @namespace, CancellationToken cancellationToken,
         TimeSpan? replyWithin = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var bytes = WsManWriter.ToBytes(new WsManEnvelope(headers, body), new CimXmlWriteOptions(@namespace, Style));
         var wait = replyWithin ?? (headers.OperationTimeout ?? Options.OperationTimeout) + Options.ReplyGrace;
-        var reply = await Transport.PostAsync(bytes, wait, cancellationToken).ConfigureAwait(false);
+        if (await Transport.TryPostAsync(bytes, wait, cancellationToken).ConfigureAwait(false) is not { } reply)
+        {
+            return null;
+        }
         var limits = new WsManReaderLimits { MaxCharacters = Options.MaxEnvelopeSize };
         // One pass in the steady state: decode against the classes cached so far, noting any class the reply names
         // that is not cached yet. Only then (first contact with a class) fetch those and decode again. Reading every

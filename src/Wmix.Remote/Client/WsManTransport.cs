@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
@@ -12,8 +13,12 @@ namespace Wmix.Remote.Client;
 /// (401 → wbemErrAccessDenied; no connection, reset, non-SOAP reply or no reply in time → wbemErrTransportFailure).
 /// </summary>
 /// <remarks>
-/// Each request gets its own pooled connection while it is outstanding (no pipelining), so a Release or Unsubscribe
-/// never queues behind a parked Pull (spec §1.10).
+/// <para>Over HTTP/1.1 each request gets its own pooled connection while it is outstanding (no pipelining), so a
+/// Release or Unsubscribe never queues behind a parked Pull (spec §1.10); abandoning a request closes its connection.</para>
+/// <para>Over HTTP/2 (<see cref="WsManClientOptions.Http2"/>: ALPN over HTTPS, h2c by prior knowledge after
+/// <see cref="TryHttp2PriorKnowledgeAsync"/>) every request is a stream; more connections open when one is full of
+/// parked Pulls (the server's stream limit), so a Release still never waits behind them, and abandoning a request
+/// resets its stream only (issue #6).</para>
 /// </remarks>
 internal sealed class WsManTransport : IDisposable
 {
@@ -32,11 +37,23 @@ internal sealed class WsManTransport : IDisposable
             AllowAutoRedirect = false,
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
+            // A connection full of parked Pulls (the server's stream limit) must not make a Release wait: open another.
+            EnableMultipleHttp2Connections = true,
+            // Replies are up to MaxEnvelopeSize; a 64 KiB initial window would make each large batch wait for window
+            // updates before the dynamic window has grown.
+            InitialHttp2StreamWindowSize = Math.Clamp(options.MaxEnvelopeSize, 65535, 16 * 1024 * 1024),
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(options.Tls, certificate, chain, errors),
             },
         };
+        // HTTPS: offer h2 and h1.1 by ALPN, take what the server picks. Plain HTTP: HTTP/1.1 until the h2c probe
+        // succeeds — a prior-knowledge preface sent to an HTTP/1.1-only server fails the request.
+        if (options.Http2 && endpoint.Scheme == Uri.UriSchemeHttps)
+        {
+            _version = HttpVersion.Version20;
+            _policy = HttpVersionPolicy.RequestVersionOrLower;
+        }
         // Timeouts are per request (linked token), so HttpClient's own is off.
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Wmix/0.1");
@@ -47,7 +64,40 @@ internal sealed class WsManTransport : IDisposable
         }
     }
 
+    // Written once by the h2c probe before any other request of the session, read by every request.
+    private volatile Version _version = HttpVersion.Version11;
+    private volatile HttpVersionPolicy _policy = HttpVersionPolicy.RequestVersionExact;
+    private volatile Version? _negotiated;
+
     public Uri Endpoint { get; }
+
+    /// <summary>The HTTP version of the latest reply (null before the first): 2.0 when the session runs over HTTP/2.</summary>
+    public Version? NegotiatedVersion => _negotiated;
+
+    /// <summary>
+    /// Plain HTTP only: sends <paramref name="envelope"/> (an Identify) over h2c with prior knowledge and, when the
+    /// server answers it, makes every later request HTTP/2. False, and nothing changes, when the server does not
+    /// speak h2c (an HTTP/1.1-only server rejects the preface) or does not answer within <paramref name="within"/>.
+    /// </summary>
+    public async Task<bool> TryHttp2PriorKnowledgeAsync(byte[] envelope, TimeSpan within, CancellationToken cancellationToken)
+    {
+        if (!Options.Http2 || Endpoint.Scheme != Uri.UriSchemeHttp)
+        {
+            return false;
+        }
+        try
+        {
+            await PostAsync(envelope, within, cancellationToken, HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact).ConfigureAwait(false);
+        }
+        catch (WbemException e) when (e.ErrorCode is WbemErrorEnum.wbemErrTransportFailure && !cancellationToken.IsCancellationRequested)
+        {
+            Trace.TraceInformation($"Wmix: {Endpoint} does not speak h2c ({e.Message}); staying on HTTP/1.1.");
+            return false;
+        }
+        _version = HttpVersion.Version20;
+        _policy = HttpVersionPolicy.RequestVersionExact;
+        return true;
+    }
 
     public WsManClientOptions Options { get; }
 
@@ -57,20 +107,44 @@ internal sealed class WsManTransport : IDisposable
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
     /// <exception cref="WbemException">wbemErrAccessDenied (401), wbemErrTransportFailure (anything else that is not an envelope).</exception>
-    public async Task<byte[]> PostAsync(byte[] envelope, TimeSpan replyWithin, CancellationToken cancellationToken)
+    public async Task<byte[]> PostAsync(byte[] envelope, TimeSpan replyWithin, CancellationToken cancellationToken) =>
+        await PostAsync(envelope, replyWithin, cancellationToken, _version, _policy).ConfigureAwait(false)
+            ?? throw new OperationCanceledException(cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PostAsync(byte[], TimeSpan, CancellationToken)"/>, but a request abandoned through
+    /// <paramref name="cancellationToken"/> before its reply's headers gives null instead of throwing.
+    /// </summary>
+    /// <remarks>
+    /// Issue #6: a cancel abandons every outstanding call's parked request at once, and an exception rethrown
+    /// through each async frame of each call was the largest CPU cost of a mass cancel.
+    /// </remarks>
+    public Task<byte[]?> TryPostAsync(byte[] envelope, TimeSpan replyWithin, CancellationToken cancellationToken) =>
+        PostAsync(envelope, replyWithin, cancellationToken, _version, _policy);
+
+    private async Task<byte[]?> PostAsync(byte[] envelope, TimeSpan replyWithin, CancellationToken cancellationToken, Version version, HttpVersionPolicy policy)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(replyWithin);
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
         {
             Content = new ByteArrayContent(envelope),
-            Version = HttpVersion.Version11,
+            Version = version,
+            VersionPolicy = policy,
         };
         request.Content.Headers.ContentType = s_contentType;
         request.Headers.Authorization = _authorization;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var sending = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // Observe the outcome without a throw first: an abandoned request is the common end of a cancelled call.
+            await ((Task)sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (sending.IsCanceled && cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            using var response = await sending.ConfigureAwait(false);
+            _negotiated = response.Version;
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 throw new WbemException(WbemErrorEnum.wbemErrAccessDenied,

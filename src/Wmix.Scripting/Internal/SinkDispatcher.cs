@@ -431,6 +431,16 @@ internal sealed class SinkDispatcher : IThreadPoolWorkItem
         Interlocked.MemoryBarrier();
         space?.TrySetResult(true);
         List<Exception>? failures = null;
+        // Two passes: first end every operation (cheap, never blocks; a remote connection's OnEnd starts its
+        // Release/Unsubscribe then), then let each canceller wait for its acknowledgement. One pass would make a
+        // remote cancel of N calls N serial round trips, each waiting for the previous Release (issue #6).
+        foreach (var call in calls)
+        {
+            if (call.Canceller is not null)
+            {
+                call.Operation?.Cancel();
+            }
+        }
         foreach (var call in calls)
         {
             if (call.Operation is { } op && CancelOperation(call, op) is { } failure)

@@ -71,6 +71,38 @@ public sealed class RemoteConnectionTests
     }
 
     [Fact]
+    public async Task Connect_WmixPeerSpeakingOnlyHttp11_FallsBackFromH2cAndWorks()
+    {
+        // Issue #6: the peer names itself Wmix, so the client probes h2c; the peer cannot parse the HTTP/2 preface and
+        // drops the connection. The session must stay on HTTP/1.1 and every call work as before.
+        var (peer, _) = StartPeer(s => s.ItemCount = 25);
+        await using var _ = peer;
+        using var connection = await ConnectAsync(peer);
+        Assert.Equal(new Version(1, 1), connection.HttpVersion);
+        // The probe's own connection, refused.
+        Assert.Equal(2, peer.Connections);
+        var sink = new ChannelOperationSink();
+        var op = connection.ExecQuery("SELECT * FROM Win32_Process", "WQL", CallOptions.Default, sink);
+        var (items, status) = await DrainAsync(op, sink);
+        Assert.True(status.IsSuccess, status.Message);
+        Assert.Equal(25, items.Count);
+        Assert.Equal(new Version(1, 1), connection.HttpVersion);
+    }
+
+    [Fact]
+    public async Task Connect_Http2TurnedOff_NeverSendsTheH2cProbe()
+    {
+        var (peer, _) = StartPeer();
+        await using var _ = peer;
+        using var connection = await RemoteConnection.ConnectAsync(peer.Address, @"root\cimv2", "alice", "secret",
+            s_options with { Http2 = false }, TestContext.Current.CancellationToken);
+        Assert.Equal(new Version(1, 1), connection.HttpVersion);
+        Assert.Equal(1, peer.Requests.Count(r => r.Envelope.Body is IdentifyBody));
+        // Identify and the namespace check, one after the other on one kept-alive connection: no probe connection.
+        Assert.Equal(1, peer.Connections);
+    }
+
+    [Fact]
     public async Task ExecQuery_SinkFull_PullsOnlyWhenTheSinkHasRoom()
     {
         var (peer, _) = StartPeer(s => s.ItemCount = 200);

@@ -44,6 +44,11 @@ internal sealed class ScriptedWsManPeer : IAsyncDisposable
 
     public int Port { get; }
 
+    private int _connections;
+
+    /// <summary>TCP connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
     public string Address => $"http://127.0.0.1:{Port}";
 
     public ConcurrentQueue<PeerRequest> Requests { get; } = new();
@@ -97,6 +102,7 @@ internal sealed class ScriptedWsManPeer : IAsyncDisposable
                 return;
             }
             _sockets[socket] = 0;
+            Interlocked.Increment(ref _connections);
             _ = ServeAsync(socket);
         }
     }
