@@ -176,16 +176,32 @@ internal sealed class WsManSession : IDisposable
             using var r = WsManXml.CreateReader(reply, new WsManReaderLimits { MaxCharacters = Options.MaxEnvelopeSize });
             var inBody = false;
             var bodyDepth = -1;
+            var inResourceUri = false;
             while (r.Read())
             {
                 if (r.NodeType == XmlNodeType.EndElement && inBody && r.Depth == bodyDepth)
                 {
                     break;
                 }
+                if (inResourceUri && r.NodeType == XmlNodeType.Text)
+                {
+                    // The resource URI of a reference (an EPR in a property): its class types the reference's keys.
+                    // Only within the request's namespace, where the caller's rights are known to reach: a
+                    // reference into another namespace keeps text keys rather than risk a refused class fetch.
+                    var target = r.Value.Trim();
+                    var targetNs = NamespaceOf(target);
+                    if ((target.StartsWith(WsManResource.WmiPrefix, StringComparison.OrdinalIgnoreCase)
+                            || target.StartsWith(WsManResource.DmtfPrefix, StringComparison.OrdinalIgnoreCase))
+                        && (targetNs is null || string.Equals(targetNs, defaultNamespace, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        Add(found, defaultNamespace, target[(target.LastIndexOf('/') + 1)..]);
+                    }
+                }
                 if (r.NodeType != XmlNodeType.Element)
                 {
                     continue;
                 }
+                inResourceUri = inBody && r.LocalName == "ResourceURI" && r.NamespaceURI == WsManNamespaces.WsMan;
                 if (!inBody)
                 {
                     if (r.LocalName == "Body" && r.NamespaceURI == WsManNamespaces.Soap)
