@@ -12,12 +12,15 @@ namespace Wmix.Remote.EndToEnd.Tests;
 
 /// <summary>
 /// The real Wmix WS-Management server on 127.0.0.1 (free port, plain HTTP as loopback allows) over an in-memory
-/// engine with the Linux providers, <see cref="E2EItems"/> and <see cref="E2ETicks"/>; user alice may do anything in every namespace.
+/// engine with the Linux providers, <see cref="E2EItems"/> and <see cref="E2ETicks"/>; user alice may do anything in every namespace,
+/// user bob may only read and subscribe in root\cimv2.
 /// </summary>
 internal sealed class RealServer : IAsyncDisposable
 {
     public const string User = "alice";
     public const string Password = "alice-Pw1";
+    public const string ReaderUser = "bob";
+    public const string ReaderPassword = "bob-Pw1";
 
     private readonly string _dir;
 
@@ -41,14 +44,18 @@ internal sealed class RealServer : IAsyncDisposable
 
     public E2ETicks Ticks { get; }
 
-    /// <summary>The name to give ConnectServer: <c>http://127.0.0.1:port</c>.</summary>
-    public string Address => "http://127.0.0.1:" + Server.BoundAddresses[0].Port;
+    /// <summary>The name to give ConnectServer: <c>http://127.0.0.1:port</c> (<c>https://</c> when started with a certificate).</summary>
+    public string Address => Server.BoundAddresses[0].Scheme + "://127.0.0.1:" + Port;
+
+    /// <summary>The port the server listens on.</summary>
+    public int Port => Server.BoundAddresses[0].Port;
 
     public static async Task<RealServer> StartAsync(Func<WsmanServerOptions, WsmanServerOptions>? configure = null)
     {
         var dir = Directory.CreateTempSubdirectory("wmix-e2e-").FullName;
         var users = new UsersFile(Path.Combine(dir, "users"), UsersFile.MinIterations);
         users.SetPassword(User, Password);
+        users.SetPassword(ReaderUser, ReaderPassword);
         var manager = new ObjectManager();
         LinuxProviders.Register(manager);
         var items = new E2EItems();
@@ -68,7 +75,10 @@ internal sealed class RealServer : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         var server = new WsmanServer(options, manager.Connect, [users],
-            AccessRules.Parse("""{ "rules": [ { "namespace": "root", "user": "alice", "allow": ["all"] } ] }"""), audit,
+            AccessRules.Parse("""
+                { "rules": [ { "namespace": "root", "user": "alice", "allow": ["all"] },
+                             { "namespace": "root/cimv2", "user": "bob", "allow": ["read", "subscribe"] } ] }
+                """), audit,
             new UnixAccounts(Path.Combine(dir, "passwd"), Path.Combine(dir, "group")));
         await server.StartAsync();
         return new RealServer(dir, manager, server, audit, items, ticks);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -25,6 +26,7 @@ internal sealed class WsManTransport : IDisposable
     private static readonly MediaTypeHeaderValue s_contentType = MediaTypeHeaderValue.Parse("application/soap+xml;charset=UTF-8");
     private readonly HttpClient _http;
     private readonly AuthenticationHeaderValue? _authorization;
+    private string? _tlsRefusal;
 
     public WsManTransport(Uri endpoint, string? user, string? password, WsManClientOptions options)
     {
@@ -44,7 +46,7 @@ internal sealed class WsManTransport : IDisposable
             InitialHttp2StreamWindowSize = Math.Clamp(options.MaxEnvelopeSize, 65535, 16 * 1024 * 1024),
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(options.Tls, certificate, chain, errors),
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Check(certificate, chain, errors),
             },
         };
         // HTTPS: offer h2 and h1.1 by ALPN, take what the server picks. Plain HTTP: HTTP/1.1 until the h2c probe
@@ -172,7 +174,7 @@ internal sealed class WsManTransport : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"Cannot reach {Endpoint}: {e.Message}", e);
+            throw new WbemException(WbemErrorEnum.wbemErrTransportFailure, $"Cannot reach {Endpoint}: {Describe(e)}", e);
         }
         catch (IOException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -211,6 +213,59 @@ internal sealed class WsManTransport : IDisposable
                 await buffer.WriteAsync(chunk.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Why the request failed, for the message: the certificate refusal this transport recorded when the TLS
+    /// handshake failed (HttpClient only says "see inner exception"), else the innermost cause (e.g. "Connection
+    /// refused", "The response ended prematurely").
+    /// </summary>
+    private string Describe(HttpRequestException e)
+    {
+        if (e.InnerException is AuthenticationException && Volatile.Read(ref _tlsRefusal) is { } refusal)
+        {
+            return refusal;
+        }
+        Exception inner = e;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+        return ReferenceEquals(inner, e) || e.Message.Contains(inner.Message, StringComparison.Ordinal) ? e.Message : e.Message + " (" + inner.Message + ")";
+    }
+
+    private bool Check(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (Validate(Options.Tls, certificate, chain, errors))
+        {
+            return true;
+        }
+        // Several handshakes to this endpoint may fail at once; they see the same certificate, so whichever reason
+        // is written last describes them all.
+        Volatile.Write(ref _tlsRefusal, RefusalReason(Endpoint.Host, chain, errors));
+        return false;
+    }
+
+    /// <summary>A refused server certificate in words, with the knobs that would accept it.</summary>
+    internal static string RefusalReason(string host, X509Chain? chain, SslPolicyErrors errors)
+    {
+        var why = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            why.Add("the server sent no certificate");
+        }
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            why.Add($"the certificate does not name '{host}' (subject alternative names)");
+        }
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
+        {
+            var status = chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToArray() ?? [];
+            why.Add("its chain is not trusted" + (status.Length > 0 ? " (" + string.Join(", ", status) + ")" : ""));
+        }
+        return "the server's TLS certificate was refused: " + string.Join("; ", why)
+            + ". Trust it with WsManTlsOptions (wmix and WsManConnector: $WMIX_TLS_CA=the CA or self-signed certificate, "
+            + "$WMIX_TLS_THUMBPRINT=its SHA-256 thumbprint).";
     }
 
     internal static bool Validate(WsManTlsOptions tls, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -520,7 +520,7 @@ public static class CimInstanceXml
                     {
                         // An EPR written inline (a:Address, a:ReferenceParameters): read the rest as the reference.
                         var epr = ReadInlineReference(r, depth);
-                        result = ReferenceText(WsManPaths.ToObjectPath(epr, ns, null), ns);
+                        result = ReferenceText(TypedKeys(WsManPaths.ToObjectPath(epr, ns, null), ns, context), ns);
                         resultType = CimType.Reference;
                         return (result, resultType);
                     }
@@ -555,6 +555,31 @@ public static class CimInstanceXml
             CimType.None => (text, CimType.String),
             _ => (CimXmlValues.ParseScalar(text, effective), effective),
         };
+    }
+
+    /// <summary>
+    /// Selectors are text on the wire: when the referenced class is known, its keys get their types back, so a
+    /// reference reads as it was written (<c>C.Index=1</c>, not <c>C.Index="1"</c>); otherwise the text stays.
+    /// </summary>
+    private static CimObjectPath TypedKeys(CimObjectPath path, string? ns, CimXmlReadContext context)
+    {
+        // Only within the object's own namespace, where the caller's rights are known to reach: asking for a class
+        // elsewhere could make the client fetch a definition the server refuses; such a reference keeps text keys.
+        if (path.Keys.Count == 0 || path.ClassName is null
+            || (path.Namespace is not null && !string.Equals(path.Namespace, ns, StringComparison.OrdinalIgnoreCase))
+            || context.Classes?.ResolveClass(path.Namespace ?? ns, path.ClassName) is not { } target)
+        {
+            return path;
+        }
+        try
+        {
+            return WsManPaths.BindKeys(path, target);
+        }
+        catch (WbemException)
+        {
+            // The peer's selectors do not fit the class as we know it: the text keys still name the object.
+            return path;
+        }
     }
 
     /// <summary>A reference into the object's own namespace reads back relative (as providers usually write them); others keep their namespace.</summary>
