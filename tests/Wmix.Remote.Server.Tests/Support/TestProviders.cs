@@ -81,9 +81,10 @@ internal sealed class ItemProvider : CimProvider
         }
         finally
         {
-            // A cancelled enumeration ends either inside the delay (the token throws) or parked at a yield while the
-            // engine's buffer is full (the engine disposes the enumerator); both count as a cancellation observed.
-            if (!finished && cancellationToken.IsCancellationRequested)
+            // A cancelled enumeration ends either inside the delay (the token throws) or parked at a yield (the engine
+            // stops pulling and disposes the enumerator, possibly before the token's cancel has run on the pool);
+            // either way it stopped before its end, which is what counts as a cancellation observed.
+            if (!finished)
             {
                 Interlocked.Increment(ref _cancelled);
             }
