@@ -29,7 +29,10 @@ internal static class WmixHost
         ArgumentNullException.ThrowIfNull(context);
         if (string.IsNullOrEmpty(context.Host))
         {
-            return Connect(context.Namespace);
+            // As ConnectServer does: credentials on a local connection are wbemErrLocalCredentials, not ignored.
+            return string.IsNullOrEmpty(context.User)
+                ? Connect(context.Namespace)
+                : new SWbemLocator().ConnectServer(".", context.Namespace, context.User);
         }
         var user = context.User ?? "";
         var password = user.Length == 0 ? "" : Environment.GetEnvironmentVariable("WMIX_PASSWORD") ?? PromptPassword(context, user);

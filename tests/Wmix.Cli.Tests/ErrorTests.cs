@@ -27,6 +27,15 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task Query_UserWithoutHost_Exit1LocalCredentials()
+    {
+        var result = await WmixTool.RunAsync("query", "SELECT * FROM Win32_OperatingSystem", "--user", "alice");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error 0x80041064 wbemErrLocalCredentials", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_MissingObject_Exit1NotFound()
     {
         var result = await WmixTool.RunAsync("get", "Win32_Process.Handle=\"999999999\"");
