@@ -12,6 +12,16 @@ public sealed class WatchTests
 {
     private const string StartTrace = "SELECT ProcessID, ProcessName, ParentProcessID FROM Win32_ProcessStartTrace WHERE ProcessName = 'true'";
 
+    /// <summary>Starts a <c>true</c> process every 50 ms until <paramref name="done"/> or <paramref name="deadline"/>.</summary>
+    private static async Task RunTrueUntilAsync(Func<bool> done, DateTime deadline)
+    {
+        while (!done() && DateTime.UtcNow < deadline)
+        {
+            Children.RunTrue();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     [Fact]
     public async Task Watch_Count_EndsAfterNEventsWithExit0()
     {
@@ -20,12 +30,7 @@ public sealed class WatchTests
         var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
 
         // Start `true` processes until wmix has seen two and ends by itself.
-        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
-        while (!watch.HasExited && DateTime.UtcNow < deadline)
-        {
-            Children.RunTrue();
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await RunTrueUntilAsync(() => watch.HasExited, DateTime.UtcNow + WmixTool.DefaultTimeout);
 
         Assert.True(watch.HasExited, "wmix watch --count 2 did not end by itself.");
         await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -50,12 +55,7 @@ public sealed class WatchTests
             "--count", "1", "--format", "json");
         var stdout = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
-        while (!watch.HasExited && DateTime.UtcNow < deadline)
-        {
-            Children.RunTrue();
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await RunTrueUntilAsync(() => watch.HasExited, DateTime.UtcNow + WmixTool.DefaultTimeout);
 
         Assert.True(watch.HasExited, "wmix watch --count 1 did not end by itself.");
         await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -74,19 +74,11 @@ public sealed class WatchTests
         var stderr = watch.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         var firstLine = watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
         var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
-        while (!firstLine.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            Children.RunTrue();
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await RunTrueUntilAsync(() => firstLine.IsCompleted, deadline);
         Assert.Equal("ProcessID", (await firstLine)?.Split('=')[0]);
         watch.StandardOutput.Close();
 
-        while (!watch.HasExited && DateTime.UtcNow < deadline)
-        {
-            Children.RunTrue();
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await RunTrueUntilAsync(() => watch.HasExited, deadline);
 
         Assert.True(watch.HasExited, "wmix watch did not notice that its reader went away.");
         await watch.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -115,12 +107,7 @@ public sealed class WatchTests
 
         // Wait until the subscription delivers (so it is live), then send the real signal.
         var firstLine = watch.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask();
-        var deadline = DateTime.UtcNow + WmixTool.DefaultTimeout;
-        while (!firstLine.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            Children.RunTrue();
-            await Task.WhenAny(firstLine, Task.Delay(100, TestContext.Current.CancellationToken));
-        }
+        await RunTrueUntilAsync(() => firstLine.IsCompleted, DateTime.UtcNow + WmixTool.DefaultTimeout);
         Assert.StartsWith("ProcessID=", await firstLine, StringComparison.Ordinal);
         var rest = watch.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
 
